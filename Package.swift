@@ -1,0 +1,123 @@
+// swift-tools-version: 6.1
+//
+// swift-scoop: SCOOP's futures API in Swift over threads, ZeroMQ and MPI.
+//
+// The core (`ScoopCore`: wire format, payload codec, scheduler, transport
+// protocols) depends on neither libzmq nor OpenMPI. The transports are package
+// traits, both on by default; build without them on a machine that has neither:
+//
+//     swift build --target Scoop --disable-default-traits
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let examples = ["hello", "pi", "fib", "mapreduce", "shared", "errors", "ascompleted"]
+
+let package = Package(
+    name: "swift-scoop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Scoop", targets: ["Scoop"]),
+        .executable(name: "scoop", targets: ["scoop"]),
+    ] + examples.map { .executable(name: $0, targets: [$0]) },
+    traits: [
+        .trait(name: "ZeroMQ", description: "The ZeroMQ broker transport (needs libzmq, Debian: libzmq3-dev)."),
+        .trait(name: "MPI", description: "The MPI transport (needs OpenMPI, Debian: libopenmpi-dev, openmpi-bin)."),
+        .default(enabledTraits: ["ZeroMQ", "MPI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // MARK: Core: no C libraries below this line.
+        .target(
+            name: "ScoopCore",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Scoop",
+            dependencies: [
+                "ScoopCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .target(name: "ScoopZeroMQ", condition: .when(traits: ["ZeroMQ"])),
+                .target(name: "ScoopMPI", condition: .when(traits: ["MPI"])),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: ZeroMQ transport.
+        .systemLibrary(
+            name: "CZeroMQ",
+            pkgConfig: "libzmq",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(
+            name: "ScoopZeroMQ",
+            dependencies: [
+                "CZeroMQ", "ScoopCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: MPI transport.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
+        ),
+        .target(
+            name: "ScoopMPI",
+            dependencies: [
+                "CMPI", "ScoopCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "mpi-pingpong",
+            dependencies: ["ScoopMPI", "ScoopCore"],
+            path: "Sources/Tools/mpi-pingpong",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Launcher.
+        .target(
+            name: "ScoopLaunch",
+            dependencies: [
+                "ScoopCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "scoop",
+            dependencies: [
+                "ScoopLaunch", "ScoopCore", "ScoopZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests.
+        .testTarget(name: "ScoopCoreTests", dependencies: ["ScoopCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoopTests", dependencies: ["Scoop", "ScoopCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoopZeroMQTests", dependencies: ["ScoopZeroMQ", "ScoopCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoopLaunchTests", dependencies: ["ScoopLaunch"], swiftSettings: swiftSettings),
+        .testTarget(name: "IntegrationTests", dependencies: ["ScoopCore"], swiftSettings: swiftSettings),
+    ] + examples.map {
+        .executableTarget(name: $0, dependencies: ["Scoop"], path: "Examples/\($0)", swiftSettings: swiftSettings)
+    }
+)
