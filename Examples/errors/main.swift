@@ -1,1 +1,32 @@
-print("placeholder")
+// An error thrown three levels down reaches the program's body with its message.
+//
+//     swift run errors
+import Scoop
+
+struct SensorError: Error, CustomStringConvertible {
+    let sensor: Int
+    var description: String { "sensor \(sensor) returned no reading" }
+}
+
+let readSensor = TaskFunction("readSensor") { (sensor: Int) -> Double in
+    if sensor == 3 { throw SensorError(sensor: sensor) }
+    return Double(sensor) * 1.5
+}
+
+let readRack = TaskFunction("readRack") { (rack: Int) -> [Double] in
+    try await Futures.map(readSensor, Array(rack * 4..<rack * 4 + 4))
+}
+
+let readRoom = TaskFunction("readRoom") { () -> Double in
+    let racks = try await Futures.map(readRack, [0, 1])
+    return racks.joined().reduce(0, +)
+}
+
+try await Pool.run(functions: [readSensor, readRack, readRoom]) {
+    do {
+        let total = try await Futures.submit(readRoom).value
+        print("total: \(total)")
+    } catch {
+        print("the room could not be read: \(error)")
+    }
+}

@@ -1,0 +1,114 @@
+import ScoopCore
+
+extension Futures {
+    /// Applies `function` to every element (to the elements of several arrays
+    /// pairwise) in parallel; results in input order.
+    ///
+    /// Tiny tasks are batched automatically: elements travel in chunks whose
+    /// size shrinks as the map nears its end. Pass `chunkSize` to fix it.
+    /// Throws the error of the lowest-index element that failed.
+    ///
+    /// ```swift
+    /// let squares = try await Futures.map(square, [1, 2, 3])        // [1, 4, 9]
+    /// let sums = try await Futures.map(add, [1, 2], [10, 20])       // [11, 22]
+    /// ```
+    public static func map<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ input: repeat [each Argument],
+        chunkSize: Int? = nil
+    ) async throws -> [Result] {
+        let results = try await mapResults(function, repeat each input, chunkSize: chunkSize)
+        var values: [Result] = []
+        values.reserveCapacity(results.count)
+        for result in results { values.append(try result.get()) }
+        return values
+    }
+
+    /// Like ``map(_:_:chunkSize:)`` but returns every element's outcome
+    /// instead of throwing the first error.
+    public static func mapResults<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ input: repeat [each Argument],
+        chunkSize: Int? = nil
+    ) async throws -> [Swift.Result<Result, any Error>] {
+        let node = try Submission.currentNode("Futures.map")
+        try node.registry.require(function.id, name: function.name)
+        try validate(chunkSize)
+        let elements = zipped(repeat each input)
+        let chunks = submitChunks(on: node, function, elements, mode: .map, chunkSize: chunkSize)
+        return try await withCancellingChildren(chunks.map(\.core)) {
+            var results: [Swift.Result<Result, any Error>] = []
+            results.reserveCapacity(elements.count)
+            for chunk in chunks {
+                switch await Submission.outcome(of: chunk.core, on: node) {
+                case .success(let value):
+                    guard let chunkResults = value as? [Swift.Result<Result, any Error>] else {
+                        throw ScoopError.internalInconsistency("map chunk produced \(type(of: value))")
+                    }
+                    results.append(contentsOf: chunkResults)
+                case .failure(let error):
+                    if error is CancellationError { throw error }
+                    results.append(contentsOf: repeatElement(.failure(error), count: chunk.count))
+                }
+            }
+            return results
+        }
+    }
+
+    static func validate(_ chunkSize: Int?) throws {
+        if let chunkSize, chunkSize < 1 {
+            throw ScoopError.invalidArgument("chunkSize must be at least 1 (got \(chunkSize))")
+        }
+    }
+
+    /// The elements of several arrays, pairwise (as long as the shortest).
+    static func zipped<each Argument>(_ input: repeat [each Argument]) -> [(repeat each Argument)] {
+        var count = Int.max
+        for array in repeat each input { count = min(count, array.count) }
+        if count == Int.max { return [] }
+        var elements: [(repeat each Argument)] = []
+        elements.reserveCapacity(count)
+        for index in 0..<count { elements.append((repeat (each input)[index])) }
+        return elements
+    }
+
+    /// Splits `elements` into chunk futures; returns each chunk's core, first index and size.
+    static func submitChunks<each Argument, Result>(
+        on node: Node,
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ elements: [(repeat each Argument)],
+        mode: ChunkMode,
+        reduce: TaskFunction<Result, Result, Result>? = nil,
+        chunkSize: Int?
+    ) -> [(core: FutureCore, start: Int, count: Int)] {
+        var chunks: [(core: FutureCore, start: Int, count: Int)] = []
+        var start = 0
+        for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize) {
+            let slice = Array(elements[start..<start + size])
+            let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce)
+            chunks.append((core, start, size))
+            start += size
+        }
+        return chunks
+    }
+
+    /// Runs `body`; if the calling task is cancelled meanwhile, cancels `cores`.
+    static func withCancellingChildren<T>(_ cores: [FutureCore], _ body: () async throws -> T) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await body()
+        } onCancel: {
+            for core in cores { _ = core.cancel() }
+        }
+    }
+}
+
+extension Submission {
+    /// Waits for a core the way `Future.value` does (inline or lending the slot).
+    static func outcome(of core: FutureCore, on node: Node) async -> FutureCore.Outcome {
+        if let done = core.outcome { return done }
+        if let context = TaskContext.current, context.node === node {
+            return await node.awaitChild(core)
+        }
+        return await core.wait()
+    }
+}

@@ -1,0 +1,83 @@
+import ScoopCore
+
+/// The futures API: submit work, map over collections, wait for results.
+///
+/// Every call works the same on every transport, from the program's body and
+/// from inside tasks (futures may submit futures).
+///
+/// ```swift
+/// let future = try Futures.submit(square, 12)
+/// let squares = try await Futures.map(square, Array(1...100))
+/// ```
+public enum Futures {
+    /// Submits `function(arguments…)` as a future and returns at once.
+    ///
+    /// Throws at once if `function` was not registered with `Pool.run`, or
+    /// if no pool is running.
+    public static func submit<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ argument: repeat each Argument
+    ) throws -> Future<Result> {
+        try submit(function, repeat each argument, placement: .anywhere)
+    }
+
+    /// Where a future may run.
+    public enum Placement: Sendable {
+        /// Wherever the scheduler finds best (local first).
+        case anywhere
+        /// In another process than the submitter's (benchmarks and tests of
+        /// remote paths; on the threads transport this means another thread).
+        case remote
+    }
+
+    /// Submits with a placement constraint.
+    public static func submit<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ argument: repeat each Argument,
+        placement: Placement
+    ) throws -> Future<Result> {
+        let node = try Submission.currentNode("Futures.submit")
+        try node.registry.require(function.id, name: function.name)
+        let arguments = (repeat each argument)
+        let body = function.body
+        let encode: @Sendable () throws -> [UInt8] = {
+            var writer = PayloadWriter()
+            try function.encodeArguments(repeat each arguments, into: &writer)
+            return writer.bytes
+        }
+        let run: @Sendable () async throws -> any Sendable
+        if node.options.checkCodec {
+            let name = function.name
+            run = {
+                var reader = PayloadReader(try encode())
+                let call = try function.decodeCall(from: &reader)
+                do {
+                    let value = try await call()
+                    return try Submission.roundTrip(value as! Result, "result of task '\(name)'")
+                } catch let error as ScoopError {
+                    throw error
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    throw Submission.roundTrip(RemoteError(describing: error, function: name), error)
+                }
+            }
+        } else {
+            run = { try await body(repeat each arguments) }
+        }
+        let core = Submission.enqueue(
+            on: node, function: function.id, functionName: function.name,
+            flags: placement == .remote ? .remoteOnly : [],
+            mustLeave: placement == .remote,
+            run: run, encodeArguments: encode,
+            decodeResult: Submission.decodeValue(Result.self))
+        return Future(core: core, node: node)
+    }
+}
+
+extension Submission {
+    /// Round-trips an error through the codec (checking mode), keeping it if that fails.
+    static func roundTrip(_ error: RemoteError, _ original: any Error) -> any Error {
+        (try? roundTrip(error, "error")) ?? original
+    }
+}

@@ -1,0 +1,93 @@
+import Logging
+import ScoopCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The entry point and the facts of the running pool.
+///
+/// Call ``run(functions:options:body:)`` once from `main`. The same program
+/// runs in every process: on the origin it runs `body`; on a worker it serves
+/// futures until the origin finishes, then exits, never running `body`.
+///
+/// ```swift
+/// let hello = TaskFunction("hello") { (n: Int) in "Hello World from Future #\(n)" }
+///
+/// try await Pool.run(functions: [hello]) {
+///     for line in try await Futures.map(hello, Array(0..<16)) { print(line) }
+/// }
+/// ```
+///
+/// The transport is chosen by how the program was started: by `scoop run`
+/// (ZeroMQ), by `mpirun` (MPI), or directly (threads, one worker per core).
+public enum Pool {
+    /// Starts the runtime, runs `body` on the origin, and shuts the pool down.
+    ///
+    /// On a worker process this call serves futures and then ends the process
+    /// (exit status 0 on a clean shutdown, 1 if the pool was lost).
+    @discardableResult
+    public static func run<T>(
+        functions: [any RegisteredFunction],
+        options: PoolOptions = PoolOptions(),
+        body: () async throws -> T
+    ) async throws -> T {
+        let registry = try Registry(functions)
+        let environment = ProcessEnvironment.current
+        let node = try await Launch.makeNode(registry: registry, options: options, environment: environment)
+        guard node.workerID == .origin else {
+            let lost = await node.waitForShutdown()
+            await node.transport?.shutdown()
+            if let lost {
+                node.logger.error("worker \(node.workerID.rawValue) on \(node.hostName): the pool is gone: \(lost)")
+                exit(1)
+            }
+            exit(0)
+        }
+        RuntimeHolder.current = node
+        defer { RuntimeHolder.current = nil }
+        let outcome: Result<T, any Error>
+        do {
+            let value = try await TaskContext.$current.withValue(TaskContext(node: node, future: .none, slot: nil)) {
+                try await body()
+            }
+            outcome = .success(value)
+        } catch {
+            outcome = .failure(error)
+        }
+        await node.shutdownPool(reason: nil)
+        return try outcome.get()
+    }
+
+    /// Whether the pool is running in this process.
+    public static var isRunning: Bool { currentNode != nil }
+
+    /// Whether this process is the origin (runs the program's body). True
+    /// when no pool runs: the program itself is the origin.
+    public static var isOrigin: Bool { (currentNode?.workerID ?? .origin) == .origin }
+
+    /// This process's worker id (the origin is 0). On the threads transport,
+    /// inside a task: the id of the process (0), as every thread shares it.
+    public static var workerID: WorkerID? { currentNode?.workerID }
+
+    /// How many futures can run at once in the pool: workers on ZeroMQ and
+    /// MPI (the origin counts as one), threads on the threads transport.
+    public static var size: Int { currentNode?.poolSlots ?? 0 }
+
+    /// The transport in use, or nil when no pool runs.
+    public static var transport: TransportKind? { currentNode?.transportKind }
+
+    /// The host this process runs on.
+    public static var hostName: String? { currentNode?.hostName }
+
+    private static var currentNode: Node? { TaskContext.current?.node ?? RuntimeHolder.current }
+}
+
+extension Node {
+    /// The origin's body is done: stop every worker and close the transport.
+    func shutdownPool(reason: String?) async {
+        transport?.send(Envelope(kind: .shutdown, source: workerID, target: .none,
+                                 payload: Array((reason ?? "").utf8)))
+        await transport?.shutdown()
+    }
+}

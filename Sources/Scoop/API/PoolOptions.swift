@@ -1,0 +1,25 @@
+import Logging
+
+/// Settings for ``Pool/run(functions:options:body:)``. Most runs need none:
+/// the transport and its size come from how the program was launched.
+///
+/// ```swift
+/// try await Pool.run(functions: [square], options: PoolOptions(workers: 4, checkCodec: true)) { ... }
+/// ```
+public struct PoolOptions: Sendable {
+    /// Worker threads of the threads transport. The environment variable
+    /// `SCOOP_WORKERS` overrides it; by default, one per core.
+    public var workers: Int?
+    /// Threads transport only: send every argument, result and error through
+    /// the wire codec, as a cluster would, so that what runs on threads also
+    /// runs on a cluster. Also on with `SCOOP_CHECK_CODEC=1`.
+    public var checkCodec: Bool
+    /// Log level of swift-scoop's own messages (`SCOOP_LOG_LEVEL` overrides it).
+    public var logLevel: Logger.Level
+
+    public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning) {
+        self.workers = workers
+        self.checkCodec = checkCodec
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,106 @@
+import ScoopCore
+
+/// What a chunk future does with its elements' results.
+///
+/// A chunk is one future that carries many elements of a map, so tiny tasks
+/// cost one message and one scheduling decision per chunk, not per element.
+/// Payload of a chunk task (flag `.chunk`): `UInt32 mode`, `UInt32 reduce
+/// function id` (0 if none), `UInt32 count`, then `count` argument records.
+enum ChunkMode: UInt32, Sendable {
+    /// Result: `UInt32 count`, then per element `UInt32 status` (0 value, 1 error)
+    /// followed by the value or an encoded ``RemoteError``.
+    case map = 0
+    /// Result: the left fold of the elements' values with the reduce function.
+    case fold = 1
+    /// Result: `UInt32 count`, then the inclusive prefix folds.
+    case scan = 2
+}
+
+/// Runs a chunk task received from another process (types erased: the
+/// registry's functions decode and encode the values).
+enum ChunkExecutor {
+    static func run(_ payload: [UInt8], function: any RegisteredFunction, registry: Registry) async throws -> [UInt8] {
+        var reader = PayloadReader(payload)
+        guard let mode = ChunkMode(rawValue: try reader.readUInt32()) else {
+            throw ScoopError.codec("chunk of '\(function.name)' has an unknown mode")
+        }
+        let reduceID = FunctionID(rawValue: try reader.readUInt32())
+        let count = Int(try reader.readUInt32())
+        var calls: [@Sendable () async throws -> any Sendable] = []
+        calls.reserveCapacity(count)
+        for _ in 0..<count { calls.append(try function.decodeCall(from: &reader)) }
+
+        var writer = PayloadWriter()
+        switch mode {
+        case .map:
+            writer.writeUInt32(UInt32(count))
+            for call in calls {
+                try Task.checkCancellation()
+                do {
+                    let value = try await call()
+                    var element = PayloadWriter()
+                    try function.encodeResult(value, into: &element)
+                    writer.writeUInt32(0)
+                    writer.appendRaw(element.bytes)
+                } catch let error as CancellationError {
+                    throw error
+                } catch {
+                    writer.writeUInt32(1)
+                    try writer.write(RemoteError(describing: error, function: function.name))
+                }
+            }
+        case .fold, .scan:
+            guard let reduce = registry[reduceID] else {
+                throw ScoopError.unregisteredFunction("reduce function \(reduceID)")
+            }
+            var accumulator: (any Sendable)?
+            var prefixes: [any Sendable] = []
+            for call in calls {
+                try Task.checkCancellation()
+                let value = try await call()
+                if let previous = accumulator {
+                    accumulator = try await reduce.callErased([previous, value])
+                } else {
+                    accumulator = value
+                }
+                if mode == .scan, let accumulator { prefixes.append(accumulator) }
+            }
+            if mode == .fold {
+                guard let accumulator else { throw ScoopError.invalidArgument("empty fold chunk") }
+                try reduce.encodeResult(accumulator, into: &writer)
+            } else {
+                writer.writeUInt32(UInt32(prefixes.count))
+                for prefix in prefixes { try reduce.encodeResult(prefix, into: &writer) }
+            }
+        }
+        return writer.bytes
+    }
+}
+
+/// How many elements go in each chunk of a map over `count` elements.
+///
+/// Guided self-scheduling: each chunk takes a share of what is left
+/// (`remaining / (2 × slots)`), so the first chunks are large (few messages for
+/// tiny tasks) and the last ones hold a single element (no worker idles at the
+/// end while another finishes a big chunk). An explicit `chunkSize` gives equal chunks.
+enum ChunkPlan {
+    static func sizes(count: Int, slots: Int, chunkSize: Int?) -> [Int] {
+        guard count > 0 else { return [] }
+        if let chunkSize {
+            let size = max(1, chunkSize)
+            return stride(from: 0, to: count, by: size).map { min(size, count - $0) }
+        }
+        let divisor = max(1, 2 * slots)
+        var sizes: [Int] = []
+        var remaining = count
+        while remaining > 0 {
+            let size = max(1, min(remaining, (remaining + divisor - 1) / divisor, maximumChunk))
+            sizes.append(size)
+            remaining -= size
+        }
+        return sizes
+    }
+
+    /// Bounds a chunk so that one result message stays modest.
+    static let maximumChunk = 8192
+}

@@ -1,0 +1,50 @@
+import Logging
+import ScoopCore
+
+/// Picks the transport from how the process was started and builds its node.
+enum Launch {
+    static func makeNode(registry: Registry, options: PoolOptions, environment: ProcessEnvironment) async throws -> Node {
+        LoggingSetup.bootstrapOnce(level: logLevel(options, environment))
+        var logger = Logger(label: "scoop")
+        logger.logLevel = logLevel(options, environment)
+        if environment["SCOOP_BROKER"] != nil {
+            return try await startZeroMQ(registry: registry, options: options, environment: environment, logger: logger)
+        }
+        if MPIDetection.isUnderMPI(environment.variables) {
+            return try await startMPI(registry: registry, options: options, environment: environment, logger: logger)
+        }
+        return try startThreads(registry: registry, options: options, environment: environment, logger: logger)
+    }
+
+    static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) -> Logger.Level {
+        environment["SCOOP_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? options.logLevel
+    }
+
+    static func startThreads(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
+                             logger: Logger) throws -> Node {
+        var workers = options.workers ?? environment.cores
+        if let text = environment["SCOOP_WORKERS"] {
+            guard let value = Int(text), value > 0 else {
+                throw ScoopError.invalidArgument("SCOOP_WORKERS must be a positive integer (got '\(text)')")
+            }
+            workers = value
+        }
+        guard workers > 0 else {
+            throw ScoopError.invalidArgument("PoolOptions.workers must be at least 1 (got \(workers))")
+        }
+        var options = options
+        if let check = environment["SCOOP_CHECK_CODEC"], check == "1" || check.lowercased() == "true" {
+            options.checkCodec = true
+        }
+        return Node(workerID: .origin, workerCount: 1, slots: workers, transportKind: .threads,
+                    hostName: environment.hostName, registry: registry, options: options, transport: nil,
+                    trace: nil, logger: logger)
+    }
+}
+
+/// Recognises a process started by `mpirun`/`srun` (OpenMPI, MPICH/PMI, PMIx).
+enum MPIDetection {
+    static func isUnderMPI(_ variables: [String: String]) -> Bool {
+        ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS"].contains { variables[$0] != nil }
+    }
+}

@@ -1,0 +1,330 @@
+import Logging
+import ScoopCore
+import Synchronization
+
+/// One process's runtime: runs futures in its slots, queues or spills the rest,
+/// executes what the broker sends, routes results to the futures it owns.
+///
+/// The threads transport is a node with one slot per worker thread and no
+/// uplink; a ZeroMQ or MPI process is a node with one slot and a
+/// ``NodeTransport`` to the broker. Thread-safe: state is behind one mutex,
+/// and no lock is held while user code, continuations or sends run.
+final class Node: Sendable {
+    let workerID: WorkerID
+    let workerCount: Int
+    let slotCount: Int
+    let transportKind: TransportKind
+    let hostName: String
+    let registry: Registry
+    let options: PoolOptions
+    let transport: (any NodeTransport)?
+    let logger: Logger
+    let constants = SharedConstantTable()
+    private let trace: (any TraceSink)?
+    private let sequence = Atomic<UInt64>(0)
+
+    private struct State {
+        var policy: WorkerQueuePolicy<Job>
+        /// Futures owned here that left this process: their results come back by id.
+        var awayFutures: [FutureID: FutureCore] = [:]
+        /// Futures from the broker running here, for cancellation.
+        var remoteTasks: [FutureID: Task<Void, Never>] = [:]
+        /// Cancels that arrived before their future started here.
+        var cancelledBeforeStart: Set<FutureID> = []
+        var closedReason: String?
+    }
+    private let state: Mutex<State>
+    private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
+
+    init(workerID: WorkerID, workerCount: Int, slots: Int, transportKind: TransportKind, hostName: String,
+         registry: Registry, options: PoolOptions, transport: (any NodeTransport)?, trace: (any TraceSink)?,
+         logger: Logger) {
+        self.workerID = workerID
+        self.workerCount = workerCount
+        self.slotCount = slots
+        self.transportKind = transportKind
+        self.hostName = hostName
+        self.registry = registry
+        self.options = options
+        self.transport = transport
+        self.trace = trace
+        self.logger = logger
+        let spill: Int? = transport == nil ? nil : max(1, slots)
+        self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
+    }
+
+    /// Slots in the whole pool: how many futures can run at once.
+    var poolSlots: Int { transport == nil ? slotCount : workerCount * slotCount }
+
+    func nextFutureID() -> FutureID {
+        let value = sequence.wrappingAdd(1, ordering: .relaxed).newValue
+        return FutureID(owner: workerID, sequence: value)
+    }
+
+    // MARK: Submitting
+
+    /// Schedules a future submitted in this process.
+    func submit(_ job: Job, mustLeave: Bool = false) {
+        emit(.submitted, job)
+        let admission = state.withLock { $0.policy.admit(job, mustSpill: mustLeave && workerCount > 1) }
+        switch admission {
+        case .start(let job): start(job)
+        case .queued: break
+        case .spill(let job): spill(job)
+        }
+    }
+
+    /// Sends a locally submitted future to the broker.
+    private func spill(_ job: Job) {
+        guard case .local(let work) = job.work, let transport else { return }
+        let payload: [UInt8]
+        do {
+            payload = try work.encodeArguments()
+        } catch {
+            work.core.complete(.failure(ScoopError.codec("arguments of task '\(work.core.functionName)': \(error)")))
+            return
+        }
+        let core = work.core
+        state.withLock { $0.awayFutures[job.id] = core }
+        _ = core.markRunning()
+        let id = job.id
+        core.setCancelHandler { [weak self] in self?.sendCancel(id) }
+        emit(.spilled, job, bytes: payload.count)
+        transport.send(Envelope(kind: .task, flags: job.flags, futureID: job.id, parentID: job.parent,
+                                functionID: job.function, source: workerID, target: .broker, payload: payload))
+    }
+
+    private func sendCancel(_ id: FutureID) {
+        state.withLock { _ = $0.awayFutures.removeValue(forKey: id) }
+        transport?.send(Envelope(kind: .cancel, futureID: id, source: workerID))
+    }
+
+    // MARK: Running
+
+    private func start(_ job: Job) {
+        let slot = SlotToken()
+        let task = Task { await self.runInSlot(job, slot: slot) }
+        switch job.work {
+        case .local(let work): work.core.attach(task)
+        case .remote:
+            let cancelled = state.withLock { state -> Bool in
+                if state.cancelledBeforeStart.remove(job.id) != nil { return true }
+                state.remoteTasks[job.id] = task
+                return false
+            }
+            if cancelled { task.cancel() }
+        }
+    }
+
+    private func runInSlot(_ job: Job, slot: SlotToken) async {
+        await execute(job, slot: slot)
+        let slotWasLent = slot.finish()
+        let next = state.withLock { state -> Job? in
+            if case .remote = job.work { state.remoteTasks[job.id] = nil }
+            if slotWasLent { state.policy.resumed() }
+            return state.policy.finished()
+        }
+        if let next { start(next) } else { requestWorkIfIdle() }
+    }
+
+    /// Runs a future in the current task, holding `slot` (its own, or the slot
+    /// of an awaiting parent that runs it inline).
+    func execute(_ job: Job, slot: SlotToken?) async {
+        await TaskContext.$current.withValue(TaskContext(node: self, future: job.id, slot: slot)) {
+            switch job.work {
+            case .local(let work):
+                guard work.core.markRunning() else { return }
+                emit(.started, job)
+                let outcome: FutureCore.Outcome
+                do {
+                    outcome = .success(try await work.run())
+                } catch {
+                    outcome = .failure(error)
+                }
+                emit(outcomePhase(outcome), job)
+                work.core.complete(outcome)
+            case .remote(let envelope):
+                emit(.started, job)
+                let reply = await runRemote(envelope)
+                emit(reply.flags.contains(.failed) ? .failed : .finished, job, bytes: reply.payload.count)
+                transport?.send(reply)
+            }
+        }
+    }
+
+    private func outcomePhase(_ outcome: FutureCore.Outcome) -> TraceEvent.Phase {
+        switch outcome {
+        case .success: .finished
+        case .failure(let error): error is CancellationError ? .cancelled : .failed
+        }
+    }
+
+    /// Decodes, runs and encodes a future sent by the broker.
+    private func runRemote(_ envelope: Envelope) async -> Envelope {
+        var reply = Envelope(kind: .result, futureID: envelope.futureID, parentID: envelope.parentID,
+                             functionID: envelope.functionID, source: workerID, target: envelope.futureID.owner)
+        do {
+            guard let function = registry[envelope.functionID] else {
+                throw ScoopError.unregisteredFunction("\(envelope.functionID) (unknown on \(workerID)@\(hostName): is every process running the same binary?)")
+            }
+            if envelope.flags.contains(.chunk) {
+                reply.flags.insert(.chunk)
+                reply.payload = try await ChunkExecutor.run(envelope.payload, function: function, registry: registry)
+            } else {
+                var reader = PayloadReader(envelope.payload)
+                let call = try function.decodeCall(from: &reader)
+                let value = try await call()
+                var writer = PayloadWriter()
+                try function.encodeResult(value, into: &writer)
+                reply.payload = writer.bytes
+            }
+        } catch {
+            reply.flags.insert(.failed)
+            if error is CancellationError { reply.flags.insert(.cancelled) }
+            let functionName = registry[envelope.functionID]?.name ?? envelope.functionID.description
+            reply.payload = RemoteError.encodedPayload(for: error, function: functionName,
+                                                       worker: workerID.rawValue, host: hostName)
+        }
+        return reply
+    }
+
+    // MARK: Awaiting inside a task
+
+    /// Called by a task about to await `core`: runs the child inline if it is
+    /// still queued here; otherwise lends the slot out while it waits.
+    func awaitChild(_ core: FutureCore) async -> FutureCore.Outcome {
+        // Only a task holding a slot runs children inline; the program's body holds none.
+        if let slot = TaskContext.current?.slot,
+           let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
+            await execute(queued, slot: slot)
+            if let outcome = core.outcome { return outcome }
+        }
+        return await lendingSlot { await core.wait() }
+    }
+
+    /// Like ``awaitChild(_:)`` with a bound; nil when it elapsed.
+    func awaitChild(_ core: FutureCore, timeout: Duration) async -> FutureCore.Outcome? {
+        await lendingSlot { await core.wait(timeout: timeout) }
+    }
+
+    /// Runs `body` (which waits) with the current task's slot lent out, so that
+    /// other futures run meanwhile: waiting never holds a core.
+    func lendingSlot<T>(_ body: () async throws -> T) async rethrows -> T {
+        guard let context = TaskContext.current, context.node === self, let slot = context.slot else {
+            return try await body()
+        }
+        if slot.lend() {
+            let next = state.withLock { $0.policy.suspended() }
+            if let next { start(next) } else { requestWorkIfIdle() }
+        }
+        defer {
+            if slot.reclaim() { state.withLock { $0.policy.resumed() } }
+        }
+        return try await body()
+    }
+
+    /// Removes a queued future (cancelled before it started). Returns whether it was queued.
+    func removeQueued(_ id: FutureID) -> Bool {
+        state.withLock { $0.policy.removeQueued { $0.id == id } } != nil
+    }
+
+    // MARK: Pulling work
+
+    func requestWorkIfIdle() {
+        guard let transport else { return }
+        let count = state.withLock { $0.policy.takeRequestCount() }
+        guard count > 0 else { return }
+        var payload = PayloadWriter()
+        payload.writeUInt32(UInt32(count))
+        transport.send(Envelope(kind: .request, source: workerID, payload: payload.bytes))
+    }
+
+    // MARK: Trace
+
+    @inline(__always)
+    private func emit(_ phase: TraceEvent.Phase, _ job: Job, bytes: Int = 0) {
+        guard let trace else { return }
+        trace.record(TraceEvent(phase: phase, future: job.id, parent: job.parent, function: job.function,
+                                worker: workerID, timestampNanoseconds: MonotonicClock.nanoseconds, bytes: bytes))
+    }
+
+    // MARK: Shutdown
+
+    /// Waits until the pool tells this worker to stop. Returns the reason if
+    /// the connection was lost instead of a clean shutdown.
+    func waitForShutdown() async -> String? {
+        await withCheckedContinuation { continuation in
+            let closed: String?? = shutdownSignal.withLock {
+                if $0.done { return .some(state.withLock { $0.closedReason }) }
+                $0.waiters.append(continuation)
+                return nil
+            }
+            if let closed { continuation.resume(returning: closed) }
+        }
+    }
+
+    fileprivate func signalShutdown(reason: String?) {
+        state.withLock { if $0.closedReason == nil { $0.closedReason = reason } }
+        let waiters = shutdownSignal.withLock { signal -> [CheckedContinuation<String?, Never>] in
+            signal.done = true
+            defer { signal.waiters = [] }
+            return signal.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: reason) }
+        // Futures that left and can no longer come back fail instead of hanging.
+        if let reason {
+            let away = state.withLock { state -> [FutureCore] in
+                defer { state.awayFutures = [:] }
+                return Array(state.awayFutures.values)
+            }
+            for core in away { core.complete(.failure(ScoopError.poolUnavailable(reason))) }
+            constants.failAll(reason: reason)
+        }
+    }
+}
+
+// MARK: - Receiving from the broker
+
+extension Node: NodeTransportDelegate {
+    func transport(received envelope: Envelope) {
+        switch envelope.kind {
+        case .task:
+            let job = Job(id: envelope.futureID, parent: envelope.parentID, function: envelope.functionID,
+                          flags: envelope.flags, work: .remote(envelope))
+            emit(.received, job, bytes: envelope.payload.count)
+            if let startNow = state.withLock({ $0.policy.receivedFromBroker(job) }) { start(startNow) }
+        case .result:
+            guard let core = state.withLock({ $0.awayFutures.removeValue(forKey: envelope.futureID) }) else {
+                logger.debug("result for unknown or finished future \(envelope.futureID) ignored")
+                return
+            }
+            core.complete(core.decodeResult(envelope.payload, envelope.flags.contains(.failed)))
+        case .constant:
+            do {
+                let constant = try SharedConstantRecord(payload: envelope.payload)
+                constants.store(constant.name, bytes: constant.value)
+            } catch {
+                logger.warning("malformed shared constant from \(envelope.source) dropped: \(error)")
+            }
+        case .cancel:
+            let task: Task<Void, Never>? = state.withLock { state in
+                if let task = state.remoteTasks[envelope.futureID] { return task }
+                if state.policy.removeQueued(where: { $0.id == envelope.futureID }) == nil {
+                    state.cancelledBeforeStart.insert(envelope.futureID)
+                }
+                return nil
+            }
+            task?.cancel()
+        case .shutdown:
+            signalShutdown(reason: nil)
+        case .heartbeat:
+            transport?.send(Envelope(kind: .heartbeat, source: workerID))
+        case .join, .welcome, .refuse, .request, .started, .event:
+            logger.debug("unexpected \(envelope.kind) from \(envelope.source) ignored")
+        }
+    }
+
+    func transportClosed(reason: String) {
+        signalShutdown(reason: reason)
+    }
+}

@@ -1,0 +1,139 @@
+import DequeModule
+
+/// The broker's scheduling state: a FIFO of futures no worker has taken yet,
+/// the idle workers' credits, and what each worker is running.
+///
+/// Pure logic: it routes ``Envelope``s without decoding their payloads and
+/// returns the sends to perform, so each transport (ZeroMQ broker, MPI rank 0,
+/// the in-memory test cluster) drives the same code.
+///
+/// ```swift
+/// var broker = BrokerScheduler()
+/// broker.join(WorkerID(1))
+/// let sends = broker.request(from: WorkerID(1), count: 1)  // nothing queued yet: []
+/// let more = broker.submit(task)                            // [Dispatch(to: worker 1, task)]
+/// ```
+public struct BrokerScheduler {
+    /// One envelope to send to one worker.
+    public struct Dispatch: Equatable, Sendable {
+        public var worker: WorkerID
+        public var envelope: Envelope
+        public init(worker: WorkerID, envelope: Envelope) {
+            self.worker = worker
+            self.envelope = envelope
+        }
+    }
+
+    /// Futures waiting for an idle worker, oldest first.
+    public private(set) var queue = Deque<Envelope>()
+    /// Idle workers in the order they asked, each with its remaining credits.
+    private var idleOrder = Deque<WorkerID>()
+    private var credits: [WorkerID: Int] = [:]
+    /// Per worker: the futures it was given and has not answered yet (recovery re-queues them).
+    public private(set) var inFlight: [WorkerID: [FutureID: Envelope]] = [:]
+    /// Where each in-flight future runs.
+    private var location: [FutureID: WorkerID] = [:]
+    /// Workers currently part of the pool.
+    public private(set) var workers: Set<WorkerID> = []
+    /// The largest queue length seen (run summary).
+    public private(set) var peakQueueLength = 0
+
+    public init() {}
+
+    /// A worker joined the pool.
+    public mutating func join(_ worker: WorkerID) {
+        workers.insert(worker)
+        inFlight[worker, default: [:]] = inFlight[worker] ?? [:]
+    }
+
+    /// A worker submitted a future it could not start soon.
+    public mutating func submit(_ task: Envelope) -> [Dispatch] {
+        queue.append(task)
+        peakQueueLength = max(peakQueueLength, queue.count)
+        return match()
+    }
+
+    /// An idle worker asks for `count` more futures.
+    public mutating func request(from worker: WorkerID, count: Int) -> [Dispatch] {
+        guard workers.contains(worker), count > 0 else { return [] }
+        if credits[worker, default: 0] == 0 { idleOrder.append(worker) }
+        credits[worker, default: 0] += count
+        return match()
+    }
+
+    /// A future finished (its result passed through the broker): forget where it ran.
+    /// Returns the worker it ran on, if it was known.
+    @discardableResult
+    public mutating func completed(_ future: FutureID) -> WorkerID? {
+        guard let worker = location.removeValue(forKey: future) else { return nil }
+        inFlight[worker]?[future] = nil
+        return worker
+    }
+
+    /// Where a future runs now, if it was dispatched and has not completed.
+    public func worker(running future: FutureID) -> WorkerID? { location[future] }
+
+    /// What cancelling a future at the broker did.
+    public enum CancelOutcome: Equatable, Sendable {
+        /// It was still queued: it never runs.
+        case removedFromQueue
+        /// It runs on this worker: forward the cancel there.
+        case running(on: WorkerID)
+        /// The broker does not hold it (finished, or not arrived yet).
+        case unknown
+    }
+
+    public mutating func cancel(_ future: FutureID) -> CancelOutcome {
+        if let index = queue.firstIndex(where: { $0.futureID == future }) {
+            queue.remove(at: index)
+            return .removedFromQueue
+        }
+        if let worker = location[future] { return .running(on: worker) }
+        return .unknown
+    }
+
+    /// A worker left or was declared lost: its futures go back to the head of
+    /// the queue (oldest first) and are dispatched again.
+    /// Returns the re-queued futures and the resulting dispatches.
+    public mutating func remove(_ worker: WorkerID) -> (requeued: [Envelope], dispatches: [Dispatch]) {
+        workers.remove(worker)
+        credits[worker] = nil
+        idleOrder.removeAll { $0 == worker }
+        let lost = (inFlight.removeValue(forKey: worker) ?? [:]).values.sorted { $0.futureID < $1.futureID }
+        for envelope in lost { location[envelope.futureID] = nil }
+        for envelope in lost.reversed() { queue.prepend(envelope) }
+        return (lost, match())
+    }
+
+    /// Pairs queued futures with idle workers, oldest with oldest. A future
+    /// flagged `remoteOnly` never goes back to the worker that submitted it.
+    private mutating func match() -> [Dispatch] {
+        var sends: [Dispatch] = []
+        var skipped = Deque<Envelope>()
+        while !queue.isEmpty, !idleOrder.isEmpty {
+            let task = queue.removeFirst()
+            guard let position = idleOrder.firstIndex(where: { eligible($0, for: task) }) else {
+                skipped.append(task)
+                continue
+            }
+            let worker = idleOrder[position]
+            credits[worker, default: 0] -= 1
+            if credits[worker, default: 0] <= 0 {
+                credits[worker] = nil
+                idleOrder.remove(at: position)
+            }
+            inFlight[worker, default: [:]][task.futureID] = task
+            location[task.futureID] = worker
+            sends.append(Dispatch(worker: worker, envelope: task))
+        }
+        for task in skipped.reversed() { queue.prepend(task) }
+        return sends
+    }
+
+    private func eligible(_ worker: WorkerID, for task: Envelope) -> Bool {
+        !(task.flags.contains(.remoteOnly) && task.source == worker)
+    }
+
+    /// Idle credits a worker holds (tests, run summary).
+    public func credits(of worker: WorkerID) -> Int { credits[worker] ?? 0 }
+}
