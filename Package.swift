@@ -56,9 +56,10 @@ let package = Package(
         ),
 
         // MARK: ZeroMQ transport.
+        // zmq.h is in the default include path; libzmq's pkg-config flags
+        // (Kerberos, PGM) are not needed by the header and SwiftPM rejects them.
         .systemLibrary(
             name: "CZeroMQ",
-            pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"])]
         ),
         .target(

@@ -29,14 +29,14 @@ extension Futures {
         timeout: Duration? = nil,
         returnWhen: ReturnCondition = .allCompleted
     ) async -> WaitResult<Value> {
-        func satisfied() -> Bool {
+        @Sendable func satisfied() -> Bool {
             switch returnWhen {
             case .allCompleted: futures.allSatisfy(\.isDone)
             case .firstCompleted: futures.isEmpty || futures.contains(where: \.isDone)
             case .firstException: futures.allSatisfy(\.isDone) || futures.contains { $0.error != nil }
             }
         }
-        func snapshot() -> WaitResult<Value> {
+        @Sendable func snapshot() -> WaitResult<Value> {
             let done = futures.filter(\.isDone)
             return WaitResult(done: done, notDone: futures.filter { !$0.isDone })
         }

@@ -98,7 +98,7 @@ where Input.Element: Codable & Sendable {
 
         /// Submits chunks until the window is full or the input ends.
         private mutating func refill(_ node: Node) {
-            let limit = max(1, maxInFlightSetting ?? 4 * node.poolSlots)
+            let limit = Swift.max(1, maxInFlightSetting ?? 4 * node.poolSlots)
             while !inputEnded, inFlight.cores.count < limit {
                 var chunk: [Input.Element] = []
                 chunk.reserveCapacity(chunkSize)

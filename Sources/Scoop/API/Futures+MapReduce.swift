@@ -91,7 +91,11 @@ extension Futures {
         for scan in scans {
             if let carry { carries.append(carry) }
             guard let last = scan.last else { continue }
-            carry = try await carry.map { try await reduce.body($0, last) } ?? last
+            if let previous = carry {
+                carry = try await reduce(previous, last)
+            } else {
+                carry = last
+            }
         }
         var left: [Result] = []
         var right: [Result] = []

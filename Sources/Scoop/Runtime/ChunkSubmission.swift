@@ -60,7 +60,12 @@ extension Submission {
                     for element in elements {
                         try Task.checkCancellation()
                         let value = try await body(repeat each element)
-                        let next = try await accumulator.map { try await reduceBody($0, value) } ?? value
+                        let next: Result
+                        if let previous = accumulator {
+                            next = try await reduceBody(previous, value)
+                        } else {
+                            next = value
+                        }
                         accumulator = next
                         if mode == .scan { prefixes.append(next) }
                     }

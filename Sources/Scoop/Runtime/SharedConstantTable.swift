@@ -60,19 +60,19 @@ final class SharedConstantTable: Sendable {
     }
 
     private func fail(_ name: String, _ id: UInt64, _ error: any Error) {
-        let continuation: CheckedContinuation<[UInt8], any Error>? = state.withLock {
-            guard let index = $0.waiters[name]?.firstIndex(where: { $0.id == id }) else { return nil }
-            return $0.waiters[name]?.remove(at: index).continuation
+        let continuation: CheckedContinuation<[UInt8], any Error>? = state.withLock { state in
+            guard let index = state.waiters[name]?.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters[name]?.remove(at: index).continuation
         }
         continuation?.resume(throwing: error)
     }
 
     /// The pool is gone: every waiter fails now, and later waits fail at once.
     func failAll(reason: String) {
-        let all: [CheckedContinuation<[UInt8], any Error>] = state.withLock {
-            $0.failure = reason
-            defer { $0.waiters = [:] }
-            return $0.waiters.values.flatMap { $0.map(\.continuation) }
+        let all: [CheckedContinuation<[UInt8], any Error>] = state.withLock { state in
+            state.failure = reason
+            defer { state.waiters = [:] }
+            return state.waiters.values.flatMap { $0.map(\.continuation) }
         }
         for waiter in all { waiter.resume(throwing: ScoopError.poolUnavailable(reason)) }
     }

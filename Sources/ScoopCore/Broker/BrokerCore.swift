@@ -1,0 +1,168 @@
+/// The broker's protocol logic: handshakes, routing, shared constants,
+/// cancellation and shutdown, over a ``BrokerScheduler``.
+///
+/// Pure and synchronous: a transport feeds it what arrived and performs the
+/// sends it returns, so the ZeroMQ broker, MPI rank 0 and the in-memory test
+/// cluster all run this same code. Task and result payloads are never decoded.
+///
+/// ```swift
+/// var core = BrokerCore(expectedBuild: BuildIdentity.current, workerCount: 4)
+/// let sends = core.receive(envelope, from: peer)
+/// for send in sends { transport.send(send.envelope, to: send.worker) }
+/// ```
+public struct BrokerCore {
+    /// One envelope for one peer.
+    public typealias Send = BrokerScheduler.Dispatch
+
+    public private(set) var scheduler = BrokerScheduler()
+    /// Shared constants in the order they were set (sent to late joiners).
+    public private(set) var constants: [SharedConstantRecord] = []
+    private var constantNames: Set<String> = []
+    /// The build every process must run. When nil at start, the first process
+    /// to join (normally the origin) sets it.
+    public private(set) var expectedBuild: String?
+    public let workerCount: Int
+    /// Peers that completed the handshake, with what they said.
+    public private(set) var members: [WorkerID: JoinRequest] = [:]
+    /// Counters for the run summary and logs.
+    public private(set) var counters = Counters()
+    /// Set once the origin's shutdown was broadcast (or the origin was lost).
+    public private(set) var isShutDown = false
+
+    public struct Counters: Sendable, Equatable {
+        public var routed = 0
+        public var dropped = 0
+        public var refusedJoins = 0
+        public var requeued = 0
+    }
+
+    /// Something the transport should log or act on besides sending.
+    public enum Notice: Sendable, Equatable {
+        case joined(WorkerID, host: String)
+        case refused(reason: String)
+        case dropped(reason: String)
+        case shutdown
+        case originLost
+    }
+    /// Notices since the last `takeNotices()`.
+    public private(set) var notices: [Notice] = []
+
+    public init(expectedBuild: String?, workerCount: Int) {
+        self.expectedBuild = expectedBuild
+        self.workerCount = workerCount
+    }
+
+    public mutating func takeNotices() -> [Notice] {
+        defer { notices = [] }
+        return notices
+    }
+
+    /// Handles one envelope from `peer` and returns what to send.
+    public mutating func receive(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
+        if envelope.kind == .join { return join(envelope, from: peer) }
+        guard members[peer] != nil else {
+            return drop("\(envelope.kind) from \(peer), which has not joined")
+        }
+        switch envelope.kind {
+        case .task:
+            return scheduler.submit(envelope)
+        case .request:
+            var reader = PayloadReader(envelope.payload)
+            guard let count = try? reader.readUInt32(), count > 0, count < 1 << 20 else {
+                return drop("malformed request from \(peer)")
+            }
+            return scheduler.request(from: peer, count: Int(count))
+        case .result:
+            scheduler.completed(envelope.futureID)
+            let owner = envelope.futureID.owner
+            guard members[owner] != nil else {
+                return drop("result of \(envelope.futureID) for \(owner), which is not in the pool")
+            }
+            counters.routed += 1
+            return [Send(worker: owner, envelope: envelope)]
+        case .constant:
+            guard let record = try? SharedConstantRecord(payload: envelope.payload) else {
+                return drop("malformed shared constant from \(peer)")
+            }
+            guard constantNames.insert(record.name).inserted else {
+                return drop("shared constant '\(record.name)' set twice (again by \(peer)); the first value stays")
+            }
+            constants.append(record)
+            return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: envelope) }
+        case .cancel:
+            switch scheduler.cancel(envelope.futureID) {
+            case .running(let worker): return [Send(worker: worker, envelope: envelope)]
+            case .removedFromQueue, .unknown: return []
+            }
+        case .shutdown:
+            guard peer == .origin else { return drop("shutdown from \(peer): only the origin ends the run") }
+            return shutdownAll(except: peer, envelope: envelope)
+        case .heartbeat, .started, .event:
+            return []
+        case .join, .welcome, .refuse:
+            return drop("\(envelope.kind) from \(peer) is not for a broker")
+        }
+    }
+
+    /// A peer disconnected or was declared lost: its futures are re-queued.
+    public mutating func remove(_ peer: WorkerID) -> [Send] {
+        guard members.removeValue(forKey: peer) != nil else { return [] }
+        if peer == .origin, !isShutDown {
+            notices.append(.originLost)
+            let envelope = Envelope(kind: .shutdown, source: .broker, target: .none, payload: Array("the origin (worker 0) was lost".utf8))
+            return shutdownAll(except: peer, envelope: envelope)
+        }
+        let (requeued, sends) = scheduler.remove(peer)
+        counters.requeued += requeued.count
+        return sends
+    }
+
+    private mutating func join(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
+        let refusal: String?
+        let request = try? PayloadCodec.decode(JoinRequest.self, from: envelope.payload)
+        if let request {
+            if request.protocolVersion != Envelope.protocolVersion {
+                refusal = "protocol version \(request.protocolVersion) on \(request.host) differs from the broker's \(Envelope.protocolVersion)"
+            } else if let expectedBuild, request.build != expectedBuild {
+                refusal = "binary mismatch: worker \(request.workerID) on \(request.host) runs build \(request.build), the pool runs build \(expectedBuild); run the same binary everywhere"
+            } else if members[peer] != nil {
+                refusal = "worker id \(peer.rawValue) is already in the pool"
+            } else {
+                refusal = nil
+            }
+        } else {
+            refusal = "unreadable join request from \(peer)"
+        }
+        if let refusal {
+            counters.refusedJoins += 1
+            notices.append(.refused(reason: refusal))
+            return [Send(worker: peer, envelope: Envelope(kind: .refuse, source: .broker, target: peer, payload: Array(refusal.utf8)))]
+        }
+        guard let request else { return [] }
+        if expectedBuild == nil { expectedBuild = request.build }
+        members[peer] = request
+        scheduler.join(peer)
+        notices.append(.joined(peer, host: request.host))
+        let reply = (try? PayloadCodec.encode(JoinReply(workerCount: workerCount))) ?? []
+        var sends = [Send(worker: peer, envelope: Envelope(kind: .welcome, source: .broker, target: peer, payload: reply))]
+        for record in constants {
+            sends.append(Send(worker: peer, envelope: Envelope(kind: .constant, source: .broker, target: peer, payload: record.payload)))
+        }
+        if isShutDown {
+            sends.append(Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer)))
+        }
+        return sends
+    }
+
+    private mutating func shutdownAll(except peer: WorkerID, envelope: Envelope) -> [Send] {
+        isShutDown = true
+        notices.append(.shutdown)
+        return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: envelope) }
+    }
+
+    private mutating func drop(_ reason: String) -> [Send] {
+        counters.dropped += 1
+        notices.append(.dropped(reason: reason))
+        return []
+    }
+}

@@ -1,0 +1,183 @@
+import Logging
+import ScoopCore
+import Synchronization
+
+/// The ZeroMQ broker: a ROUTER socket driving the shared ``BrokerCore``.
+///
+/// It routes envelopes by their headers and never decodes a task's payload.
+/// Results go back through it to the future's owner (one hop each way, one
+/// socket per worker, and the broker's in-flight table always knows what
+/// every worker holds). It pings every member each heartbeat interval; a
+/// member silent for longer than the timeout is removed and its futures
+/// re-queued.
+///
+/// ```swift
+/// let broker = try ZeroMQBroker(bindTo: "tcp://127.0.0.1:*", workerCount: 4, logger: logger)
+/// print(broker.endpoint)            // tcp://127.0.0.1:40211
+/// let summary = await broker.waitUntilShutdown()
+/// broker.stop()
+/// ```
+///
+/// Threading: the core is touched only on the loop thread and by
+/// ``removeWorker(_:reason:)``, both under one mutex.
+public final class ZeroMQBroker: Sendable {
+    /// The endpoint workers connect to (the bound port resolved).
+    public let endpoint: String
+    private let context: ZMQContext
+    private let loop: ZMQEventLoop
+    private let socket: Mutex<ZMQSocketHandle?> = Mutex(nil)
+    private let logger: Logger
+    private let heartbeat: Heartbeat
+
+    private struct State {
+        var core: BrokerCore
+        var lastHeard: [WorkerID: UInt64] = [:]
+        var shutdownWaiters: [CheckedContinuation<BrokerSummary, Never>] = []
+        var finished: BrokerSummary?
+    }
+    private let state: Mutex<State>
+    private let pinger: Mutex<Task<Void, Never>?> = Mutex(nil)
+
+    /// Binds the broker. `address` is a ZeroMQ endpoint such as
+    /// `tcp://127.0.0.1:*` (loopback, a port chosen by the OS) or `tcp://*:5555`.
+    public init(bindTo address: String, workerCount: Int, heartbeat: Heartbeat = Heartbeat(),
+                logger: Logger) throws {
+        self.logger = logger
+        self.heartbeat = heartbeat
+        self.state = Mutex(State(core: BrokerCore(expectedBuild: nil, workerCount: workerCount)))
+        context = try ZMQContext()
+        loop = try ZMQEventLoop(name: "scoop-broker", logger: logger)
+        let router = try ZMQSocket(context: context, type: .router)
+        try router.set(.linger(.milliseconds(1000)))
+        try router.set(.routerMandatory(false))
+        try router.set(.sendHighWaterMark(0))
+        try router.set(.receiveHighWaterMark(0))
+        try router.bind(address)
+        endpoint = try router.lastEndpoint
+        let handle = loop.addSocket(router) { [weak self] frames in self?.received(frames) }
+        socket.withLock { $0 = handle }
+        startPinging()
+    }
+
+    /// What the broker saw, for the run summary.
+    public struct BrokerSummary: Sendable, Equatable {
+        public var counters: BrokerCore.Counters
+        public var peakQueueLength: Int
+        /// Why the run ended: nil for the origin's clean shutdown.
+        public var failure: String?
+    }
+
+    /// Waits until the origin ends the run (or is lost).
+    public func waitUntilShutdown() async -> BrokerSummary {
+        await withCheckedContinuation { continuation in
+            let done: BrokerSummary? = state.withLock {
+                if let finished = $0.finished { return finished }
+                $0.shutdownWaiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+
+    /// Removes a worker known to be gone (its process exited): its futures are re-queued.
+    public func removeWorker(_ worker: WorkerID, reason: String) {
+        let sends = state.withLock { state -> [BrokerCore.Send] in
+            state.lastHeard[worker] = nil
+            return state.core.remove(worker)
+        }
+        logger.info("worker \(worker.rawValue) left: \(reason)")
+        deliver(sends)
+        handleNotices(failure: worker == .origin ? "the origin (worker 0) \(reason)" : nil)
+    }
+
+    /// Members currently in the pool.
+    public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }
+
+    /// Stops the broker thread and closes its socket.
+    public func stop() {
+        pinger.withLock { $0?.cancel() }
+        loop.shutdown(linger: .milliseconds(500))
+        context.close()
+    }
+
+    // MARK: Loop thread
+
+    private func received(_ frames: [[UInt8]]) {
+        guard frames.count == 2, let peer = PeerIdentity.worker(from: frames[0]) else {
+            logger.warning("dropped a message with \(frames.count) frames from an unknown peer")
+            return
+        }
+        let envelopes: [Envelope]
+        do {
+            envelopes = try frames[1].withUnsafeBytes { try Envelope.decodeAll($0) }
+        } catch {
+            logger.warning("dropped an unreadable message from worker \(peer.rawValue): \(error)")
+            return
+        }
+        var sends: [BrokerCore.Send] = []
+        state.withLock { state in
+            state.lastHeard[peer] = MonotonicClock.nanoseconds
+            for envelope in envelopes {
+                sends.append(contentsOf: state.core.receive(envelope, from: peer))
+            }
+        }
+        deliver(sends)
+        handleNotices(failure: nil)
+    }
+
+    private func deliver(_ sends: [BrokerCore.Send]) {
+        guard !sends.isEmpty, let handle = socket.withLock({ $0 }) else { return }
+        if sends.count == 1 {
+            loop.send([PeerIdentity.bytes(of: sends[0].worker), sends[0].envelope.encoded()], on: handle)
+            return
+        }
+        loop.send(contentsOf: sends.map { [PeerIdentity.bytes(of: $0.worker), $0.envelope.encoded()] }, on: handle)
+    }
+
+    private func handleNotices(failure: String?) {
+        let (notices, summary, waiters) = state.withLock { state -> ([BrokerCore.Notice], BrokerSummary?, [CheckedContinuation<BrokerSummary, Never>]) in
+            let notices = state.core.takeNotices()
+            guard state.core.isShutDown, state.finished == nil else { return (notices, nil, []) }
+            let lost = notices.contains(.originLost)
+            let summary = BrokerSummary(counters: state.core.counters, peakQueueLength: state.core.scheduler.peakQueueLength,
+                                        failure: lost ? (failure ?? "the origin (worker 0) was lost") : nil)
+            state.finished = summary
+            defer { state.shutdownWaiters = [] }
+            return (notices, summary, state.shutdownWaiters)
+        }
+        for notice in notices {
+            switch notice {
+            case .joined(let worker, let host): logger.debug("worker \(worker.rawValue) joined from \(host)")
+            case .refused(let reason): logger.error("refused a join: \(reason)")
+            case .dropped(let reason): logger.warning("dropped: \(reason)")
+            case .shutdown: logger.debug("the origin ended the run")
+            case .originLost: logger.error("the origin was lost: ending the run")
+            }
+        }
+        if let summary { for waiter in waiters { waiter.resume(returning: summary) } }
+    }
+
+    private func startPinging() {
+        let interval = heartbeat.interval
+        let limit = heartbeat.timeoutNanoseconds
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self else { return }
+                let now = MonotonicClock.nanoseconds
+                let (members, silent) = self.state.withLock { state -> ([WorkerID], [WorkerID]) in
+                    let members = state.core.members.keys.sorted()
+                    let silent = members.filter { now &- (state.lastHeard[$0] ?? now) > limit }
+                    return (members, silent)
+                }
+                for worker in silent {
+                    self.removeWorker(worker, reason: "stopped answering heartbeats for longer than \(self.heartbeat.timeout)")
+                }
+                self.deliver(members.filter { !silent.contains($0) }.map {
+                    BrokerCore.Send(worker: $0, envelope: Envelope(kind: .heartbeat, source: .broker, target: $0))
+                })
+            }
+        }
+        pinger.withLock { $0 = task }
+    }
+}

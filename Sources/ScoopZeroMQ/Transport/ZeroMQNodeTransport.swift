@@ -1,0 +1,182 @@
+import Logging
+import ScoopCore
+import Synchronization
+
+/// A process's link to the ZeroMQ broker: one DEALER socket, owned by a
+/// ``ZMQEventLoop`` thread, whose routing id is the worker id.
+///
+/// The join handshake carries the protocol version and the binary's build
+/// identity; the broker answers `welcome` (then every shared constant set so
+/// far) or `refuse` with a reason naming both sides. A broker silent for longer
+/// than the heartbeat timeout closes the link, so a worker whose launcher
+/// died exits instead of lingering.
+///
+/// Threading: see ``NodeTransport``. Envelopes are delivered on the loop thread.
+public final class ZeroMQNodeTransport: NodeTransport {
+    public let kind = TransportKind.zeromq
+    public let workerID: WorkerID
+    public let workerCount: Int
+    public let hostName: String
+    public let brokerEndpoint: String
+    private let slots: Int
+    private let heartbeat: Heartbeat
+    private let logger: Logger
+
+    private struct State {
+        var context: ZMQContext?
+        var loop: ZMQEventLoop?
+        var socket: ZMQSocketHandle?
+        var delegate: (any NodeTransportDelegate)?
+        var handshake: CheckedContinuation<Void, any Error>?
+        var joined = false
+        var closed = false
+        var lastHeard: UInt64 = 0
+        var watchdog: Task<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    public init(brokerEndpoint: String, workerID: WorkerID, workerCount: Int, hostName: String,
+                slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), logger: Logger) {
+        self.brokerEndpoint = brokerEndpoint
+        self.workerID = workerID
+        self.workerCount = workerCount
+        self.hostName = hostName
+        self.slots = slots
+        self.heartbeat = heartbeat
+        self.logger = logger
+    }
+
+    public func start(delegate: any NodeTransportDelegate) async throws {
+        let context = try ZMQContext()
+        let loop = try ZMQEventLoop(name: "scoop-worker-\(workerID.rawValue)", logger: logger)
+        let socket = try ZMQSocket(context: context, type: .dealer)
+        try socket.set(.routingID(PeerIdentity.bytes(of: workerID)))
+        try socket.set(.linger(.milliseconds(2000)))
+        try socket.connect(brokerEndpoint)
+        let handle = loop.addSocket(socket) { [weak self] frames in self?.received(frames) }
+        state.withLock {
+            $0.context = context
+            $0.loop = loop
+            $0.socket = handle
+            $0.delegate = delegate
+            $0.lastHeard = MonotonicClock.nanoseconds
+        }
+        let request = JoinRequest(build: BuildIdentity.current, workerID: workerID.rawValue, host: hostName,
+                                  processID: ProcessInfoLite.processID, slots: slots)
+        let payload = try PayloadCodec.encode(request)
+        let endpoint = brokerEndpoint
+        let timeout = heartbeat.timeout
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            state.withLock { $0.handshake = continuation }
+            send(Envelope(kind: .join, source: workerID, target: .broker, payload: payload))
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                self?.failHandshake(ZeroMQTransportError.brokerUnreachable(endpoint: endpoint, after: timeout))
+            }
+        }
+        startWatchdog()
+    }
+
+    public func send(_ envelope: Envelope) {
+        let (loop, socket) = state.withLock { ($0.loop, $0.socket) }
+        guard let loop, let socket else { return }
+        loop.send([envelope.encoded()], on: socket)
+    }
+
+    public func shutdown() async {
+        let (loop, context, watchdog) = state.withLock { state -> (ZMQEventLoop?, ZMQContext?, Task<Void, Never>?) in
+            state.closed = true
+            defer { state.loop = nil; state.context = nil; state.socket = nil; state.watchdog = nil }
+            return (state.loop, state.context, state.watchdog)
+        }
+        watchdog?.cancel()
+        loop?.shutdown(linger: .milliseconds(2000))
+        context?.close()
+    }
+
+    // MARK: Receiving (loop thread)
+
+    private func received(_ frames: [[UInt8]]) {
+        guard let frame = frames.last else { return }
+        let envelopes: [Envelope]
+        do {
+            envelopes = try frame.withUnsafeBytes { try Envelope.decodeAll($0) }
+        } catch {
+            logger.warning("dropped an unreadable message from the broker: \(error)")
+            return
+        }
+        let delegate = state.withLock { state -> (any NodeTransportDelegate)? in
+            state.lastHeard = MonotonicClock.nanoseconds
+            return state.joined ? state.delegate : nil
+        }
+        for envelope in envelopes {
+            switch envelope.kind {
+            case .welcome:
+                let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                    state.joined = true
+                    defer { state.handshake = nil }
+                    return state.handshake
+                }
+                continuation?.resume()
+            case .refuse:
+                failHandshake(ZeroMQTransportError.refused(String(decoding: envelope.payload, as: UTF8.self)))
+            case .heartbeat:
+                send(Envelope(kind: .heartbeat, source: workerID))
+            default:
+                if let delegate {
+                    delegate.transport(received: envelope)
+                } else if let late = state.withLock({ $0.joined ? $0.delegate : nil }) {
+                    late.transport(received: envelope)
+                }
+            }
+        }
+    }
+
+    private func failHandshake(_ error: any Error) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            defer { state.handshake = nil }
+            return state.handshake
+        }
+        continuation?.resume(throwing: error)
+    }
+
+    /// Declares the broker gone after a silence longer than the heartbeat timeout.
+    private func startWatchdog() {
+        let interval = heartbeat.interval
+        let limit = heartbeat.timeoutNanoseconds
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self else { return }
+                let (silent, delegate) = self.state.withLock { state -> (Bool, (any NodeTransportDelegate)?) in
+                    guard !state.closed else { return (false, nil) }
+                    return (MonotonicClock.nanoseconds &- state.lastHeard > limit, state.delegate)
+                }
+                if silent {
+                    self.logger.error("broker at \(self.brokerEndpoint) silent for longer than \(self.heartbeat.timeout): leaving the pool")
+                    delegate?.transportClosed(reason: "the broker at \(self.brokerEndpoint) stopped answering")
+                    return
+                }
+            }
+        }
+        state.withLock { $0.watchdog = task }
+    }
+}
+
+/// Why a ZeroMQ link could not be made.
+public enum ZeroMQTransportError: Error, CustomStringConvertible, Equatable {
+    case brokerUnreachable(endpoint: String, after: Duration)
+    case refused(String)
+    case badEnvironment(String)
+
+    public var description: String {
+        switch self {
+        case .brokerUnreachable(let endpoint, let after):
+            "the broker at \(endpoint) did not answer within \(after); is `scoop run` (or `scoop broker`) running, and reachable from this host?"
+        case .refused(let reason):
+            "the broker refused this process: \(reason)"
+        case .badEnvironment(let detail):
+            "cannot join the pool: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ScoopZeroMQ
+
+/// `scoop broker`: a broker on its own, for pools assembled by hand with `scoop worker`.
+struct BrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run a broker alone; it prints its address and ends when the origin ends the run.")
+
+    @Option(name: .customLong("bind"), help: "ZeroMQ endpoint to bind, e.g. tcp://127.0.0.1:5555 or 'tcp://*:5555'.")
+    var bind = "tcp://127.0.0.1:*"
+
+    @Option(name: [.short, .customLong("workers")], help: "The pool's nominal size, reported to workers.")
+    var workers = 1
+
+    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker is declared lost.")
+    var heartbeatTimeout: Double = 10
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let timeout = Duration.milliseconds(Int(heartbeatTimeout * 1000))
+        let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers,
+                                      heartbeat: Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout),
+                                      logger: logger)
+        print(broker.endpoint)
+        let summary = await broker.waitUntilShutdown()
+        broker.stop()
+        if let failure = summary.failure {
+            logger.error("\(failure)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import ScoopLaunch
+
+/// `scoop run`: the broker, the origin and the workers of one run.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Start a broker and N processes of PROGRAM (worker 0 is the origin); exit with the origin's status.",
+        discussion: """
+            Hosts come from --hostfile, else --hosts, else SLURM, PBS or SGE variables, else this machine \
+            (one worker per core). Local workers are started directly, remote ones over ssh.
+            """
+    )
+
+    @Option(name: [.short, .customLong("workers")], help: "Number of workers, the origin included (default: SLURM_NTASKS, PBS_NP, NSLOTS or the hosts' total).")
+    var workers: Int?
+
+    @Option(name: .customLong("hosts"), parsing: .upToNextOption, help: "Hosts to run on; a repeated name adds a worker, name:N gives N.")
+    var hosts: [String] = []
+
+    @Option(name: .customLong("hostfile"), help: "File of hosts: 'host', 'host N' or 'host slots=N' per line; SLURM ranges like node[01-04].")
+    var hostfile: String?
+
+    @Option(name: .customLong("path"), help: "Working directory of remote workers.")
+    var path: String?
+
+    @Option(name: .customLong("prolog"), help: "Shell script sourced on each remote host before the program starts.")
+    var prolog: String?
+
+    @Option(name: .customLong("env"), help: "K=V to set in every worker's environment (repeatable).")
+    var environment: [String] = []
+
+    @Option(name: .customLong("ssh"), help: "The ssh command for remote hosts, with its own options.")
+    var ssh = "ssh"
+
+    @Option(name: .customLong("external-hostname"), help: "The address remote workers use to reach the broker (default: this host's name).")
+    var externalHostname: String?
+
+    @Flag(name: .customLong("tunnel"), help: "Reach the broker through ssh reverse tunnels (workers cannot connect to this host).")
+    var tunnel = false
+
+    @Flag(name: .customLong("tag-output"), help: "Prefix each line of worker output with [worker@host].")
+    var tagOutput = false
+
+    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker or the broker is declared lost.")
+    var heartbeatTimeout: Double = 10
+
+    @OptionGroup var logging: LoggingOptions
+
+    @Argument(parsing: .captureForPassthrough, help: "-- PROGRAM [ARGUMENTS...]")
+    var command: [String] = []
+
+    mutating func validate() throws {
+        if command.first == "--" { command.removeFirst() }
+        guard !command.isEmpty else { throw ValidationError("missing the program to run: scoop run [options] -- PROGRAM [ARGS...]") }
+        if let workers, workers < 1 { throw ValidationError("-n \(workers): need at least one worker") }
+        for pair in environment where !pair.contains("=") {
+            throw ValidationError("--env \(pair): expected K=V")
+        }
+        guard heartbeatTimeout > 0 else { throw ValidationError("--heartbeat-timeout must be positive") }
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let localCores = ProcessInfo.processInfo.activeProcessorCount
+        let variables = ProcessInfo.processInfo.environment
+        let list = try HostDiscovery.discover(hostfile: hostfile, hosts: hosts, environment: variables, localCores: localCores)
+        let count = try workers ?? HostDiscovery.defaultWorkerCount(environment: variables, hosts: list, localCores: localCores)
+        let placements = try WorkerPlacement.place(workers: count, on: list.hosts, localCores: localCores)
+        logger.info("\(count) workers on \(placements.map { "\($0.host)×\($0.workers)" }.joined(separator: ", ")) (hosts from \(list.source))")
+
+        var forwarded: [String: String] = [:]
+        for pair in environment {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            forwarded[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        let plan = RunPlan(
+            placements: placements, program: command[0], arguments: Array(command.dropFirst()),
+            forwardedEnvironment: forwarded,
+            remoteShell: RemoteShell(command: ssh.split(separator: " ").map(String.init), workingDirectory: path, prolog: prolog),
+            externalHostname: externalHostname, tunnel: tunnel, tagOutput: tagOutput,
+            heartbeatTimeout: heartbeatTimeout, logLevel: logging.level)
+        let status = try await RunSession(plan: plan, logger: logger).run()
+        throw ExitCode(status)
+    }
+}

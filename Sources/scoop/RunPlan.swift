@@ -1,0 +1,35 @@
+import Logging
+import ScoopLaunch
+
+/// What `scoop run` decided to start, before starting anything.
+struct RunPlan: Sendable {
+    var placements: [Placement]
+    var program: String
+    var arguments: [String]
+    var forwardedEnvironment: [String: String]
+    var remoteShell: RemoteShell
+    var externalHostname: String?
+    var tunnel: Bool
+    var tagOutput: Bool
+    var heartbeatTimeout: Double
+    var logLevel: Logger.Level
+
+    var workerCount: Int { placements.reduce(0) { $0 + $1.workers } }
+    var hasRemoteHosts: Bool { placements.contains { !$0.isLocal } }
+
+    /// Where the broker listens: loopback only unless a remote host must reach it directly.
+    var bindAddress: String {
+        guard hasRemoteHosts, !tunnel else { return "tcp://127.0.0.1:*" }
+        if let externalHostname, externalHostname.split(separator: ".").count == 4,
+           externalHostname.split(separator: ".").allSatisfy({ UInt8($0) != nil }) {
+            return "tcp://\(externalHostname):*"
+        }
+        return "tcp://*:*"
+    }
+
+    /// The broker address a worker on `placement` connects to.
+    func brokerAddress(for placement: Placement, port: String) -> String {
+        if placement.isLocal || tunnel { return "tcp://127.0.0.1:\(port)" }
+        return "tcp://\(externalHostname ?? LocalHost.hostname):\(port)"
+    }
+}

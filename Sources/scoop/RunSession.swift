@@ -1,0 +1,147 @@
+import Dispatch
+import Foundation
+import Logging
+import ScoopCore
+import ScoopLaunch
+import ScoopZeroMQ
+import Synchronization
+
+/// One `scoop run`: starts the broker and every worker, forwards their
+/// output, reacts to processes that end, and tears everything down.
+///
+/// Exit status: the origin's; non-zero as well when any worker failed (with
+/// a message naming its host and id), 130/143 when interrupted.
+final class RunSession: Sendable {
+    let plan: RunPlan
+    let logger: Logger
+    private let children = Mutex<[ChildProcess]>([])
+    private let failures = Mutex<[String]>([])
+    private let ending = Mutex(false)
+
+    init(plan: RunPlan, logger: Logger) {
+        self.plan = plan
+        self.logger = logger
+    }
+
+    func run() async throws -> Int32 {
+        let timeout = Duration.milliseconds(Int(plan.heartbeatTimeout * 1000))
+        let heartbeat = Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout)
+        let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
+                                      heartbeat: heartbeat, logger: logger)
+        defer { broker.stop() }
+        let port = String(broker.endpoint.split(separator: ":").last ?? "0")
+        logger.info("broker listening on \(broker.endpoint)")
+        let signals = installSignalHandlers()
+        defer { signals.forEach { $0.cancel() } }
+
+        var monitors: [Task<Void, Never>] = []
+        var origin: ChildProcess?
+        for placement in plan.placements {
+            for id in placement.workerIDs {
+                let spec = WorkerLaunchSpec(
+                    workerID: id, host: placement.host, isLocal: placement.isLocal,
+                    program: placement.isLocal ? absolutePath(plan.program) : plan.program,
+                    arguments: plan.arguments,
+                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat))
+                var shell = plan.remoteShell
+                if plan.tunnel && !placement.isLocal { shell.extraOptions += ["-R", "\(port):127.0.0.1:\(port)"] }
+                let command = spec.command(ssh: shell)
+                let tag = plan.tagOutput ? "[\(id)@\(placement.host)] " : ""
+                let child: ChildProcess
+                do {
+                    child = try ChildProcess(
+                        workerID: id, host: placement.host, executable: command.executable, arguments: command.arguments,
+                        environment: command.environment,
+                        stdout: LineForwarder(destination: .standardOutput, prefix: tag),
+                        stderr: LineForwarder(destination: .standardError, prefix: tag))
+                } catch {
+                    logger.error("could not start worker \(id) on \(placement.host): \(command.executable): \(error)")
+                    terminateAll()
+                    return 127
+                }
+                children.withLock { $0.append(child) }
+                if id == 0 { origin = child }
+                monitors.append(Task { await self.monitor(child, broker: broker) })
+            }
+        }
+        guard let origin else { return 1 }
+        let originStatus = await origin.wait()
+        // The origin sends the shutdown before it exits; give workers a moment to leave on their own.
+        await waitForWorkers(grace: .seconds(5))
+        terminateAll()
+        for monitor in monitors { await monitor.value }
+        let failed = failures.withLock { $0 }
+        for failure in failed { logger.error("\(failure)") }
+        if originStatus != 0 {
+            logger.error("the origin (worker 0 on \(origin.host)) exited with status \(originStatus)")
+            return originStatus
+        }
+        return failed.isEmpty ? 0 : 1
+    }
+
+    private func monitor(_ child: ChildProcess, broker: ZeroMQBroker) async {
+        let status = await child.wait()
+        let worker = WorkerID(child.workerID)
+        if child.workerID == 0 {
+            if status != 0 { broker.removeWorker(.origin, reason: "exited with status \(status)") }
+            return
+        }
+        let shuttingDown = ending.withLock { $0 }
+        if status != 0 && !shuttingDown {
+            let what = status == 255 && child.host != "localhost" ? "could not be reached or started over ssh (status 255)" : "exited with status \(status)"
+            failures.withLock { $0.append("worker \(child.workerID) on \(child.host) \(what)") }
+            broker.removeWorker(worker, reason: what)
+        }
+    }
+
+    private func waitForWorkers(grace: Duration) async {
+        ending.withLock { $0 = true }
+        let deadline = ContinuousClock.now + grace
+        while ContinuousClock.now < deadline {
+            if children.withLock({ $0.allSatisfy { $0.exitStatus != nil } }) { return }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func terminateAll() {
+        ending.withLock { $0 = true }
+        let all = children.withLock { $0 }
+        for child in all { child.terminate() }
+    }
+
+    private func workerEnvironment(id: Int, broker: String, heartbeat: Heartbeat) -> [String: String] {
+        var environment = plan.forwardedEnvironment
+        environment["SCOOP_BROKER"] = broker
+        environment["SCOOP_WORKER_ID"] = String(id)
+        environment["SCOOP_WORKER_COUNT"] = String(plan.workerCount)
+        environment["SCOOP_HEARTBEAT_TIMEOUT"] = String(plan.heartbeatTimeout)
+        environment["SCOOP_LOG_LEVEL"] = plan.logLevel.rawValue
+        return environment
+    }
+
+    private func absolutePath(_ program: String) -> String {
+        guard program.contains("/"), !program.hasPrefix("/") else { return program }
+        return FileManager.default.currentDirectoryPath + "/" + program
+    }
+
+    /// Ctrl-C or SIGTERM: stop every process of the run, then exit 128+signal.
+    private func installSignalHandlers() -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                logger.error("interrupted (signal \(number)): stopping every process of the run")
+                terminateAll()
+                let all = children.withLock { $0 }
+                let deadline = DispatchTime.now() + .seconds(3)
+                while DispatchTime.now() < deadline, all.contains(where: { $0.exitStatus == nil }) {
+                    usleep(10_000)
+                }
+                for child in all { child.terminate(signal: SIGKILL) }
+                exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+    }
+}

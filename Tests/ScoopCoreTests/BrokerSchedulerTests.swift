@@ -1,0 +1,98 @@
+import ScoopCore
+import Testing
+
+@Suite struct BrokerSchedulerTests {
+    let w1 = WorkerID(1), w2 = WorkerID(2), w3 = WorkerID(3)
+
+    func task(_ n: UInt64, from source: WorkerID = .origin, flags: EnvelopeFlags = []) -> Envelope {
+        Envelope(kind: .task, flags: flags, futureID: FutureID(owner: source, sequence: n), source: source, payload: [UInt8(n & 0xFF)])
+    }
+
+    @Test func queuedTasksGoToIdleWorkersOldestFirst() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        broker.join(w2)
+        #expect(broker.submit(task(1)).isEmpty)
+        #expect(broker.submit(task(2)).isEmpty)
+        let first = broker.request(from: w2, count: 1)
+        #expect(first == [.init(worker: w2, envelope: task(1))])
+        let second = broker.request(from: w1, count: 5)
+        #expect(second == [.init(worker: w1, envelope: task(2))])
+        #expect(broker.credits(of: w1) == 4)
+        // w1 still has credits: the next task goes straight to it.
+        #expect(broker.submit(task(3)) == [.init(worker: w1, envelope: task(3))])
+        #expect(broker.queue.isEmpty)
+    }
+
+    @Test func idleWorkersAreServedInTheOrderTheyAsked() {
+        var broker = BrokerScheduler()
+        [w1, w2, w3].forEach { broker.join($0) }
+        _ = broker.request(from: w3, count: 1)
+        _ = broker.request(from: w1, count: 1)
+        _ = broker.request(from: w2, count: 1)
+        let sends = (1...3).flatMap { broker.submit(task(UInt64($0))) }
+        #expect(sends.map(\.worker) == [w3, w1, w2])
+    }
+
+    @Test func theInFlightTableTracksUntilCompletion() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        _ = broker.request(from: w1, count: 2)
+        _ = broker.submit(task(1))
+        _ = broker.submit(task(2))
+        #expect(broker.inFlight[w1]?.count == 2)
+        #expect(broker.worker(running: task(1).futureID) == w1)
+        #expect(broker.completed(task(1).futureID) == w1)
+        #expect(broker.completed(task(1).futureID) == nil)  // a duplicate result is not counted twice
+        #expect(broker.inFlight[w1]?.keys.map { $0 } == [task(2).futureID])
+    }
+
+    @Test func aLostWorkersFuturesAreRequeuedAtTheHeadAndRedispatched() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        broker.join(w2)
+        _ = broker.request(from: w1, count: 2)
+        _ = broker.submit(task(1))
+        _ = broker.submit(task(2))
+        _ = broker.submit(task(3))  // queued: nobody idle
+        let (requeued, dispatches) = broker.remove(w1)
+        #expect(requeued.map(\.futureID) == [task(1).futureID, task(2).futureID])
+        #expect(dispatches.isEmpty)
+        #expect(broker.queue.map(\.futureID) == [task(1).futureID, task(2).futureID, task(3).futureID])
+        let resent = broker.request(from: w2, count: 3)
+        #expect(resent.map(\.envelope.futureID) == [task(1).futureID, task(2).futureID, task(3).futureID])
+        #expect(broker.request(from: w1, count: 1).isEmpty)  // a removed worker gets nothing
+    }
+
+    @Test func remoteOnlyTasksNeverReturnToTheirSubmitter() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        broker.join(w2)
+        _ = broker.request(from: w1, count: 1)
+        #expect(broker.submit(task(1, from: w1, flags: .remoteOnly)).isEmpty)
+        // An ordinary task may still use w1's credit, past the stuck one.
+        #expect(broker.submit(task(2, from: w2)) == [.init(worker: w1, envelope: task(2, from: w2))])
+        let sends = broker.request(from: w2, count: 1)
+        #expect(sends == [.init(worker: w2, envelope: task(1, from: w1, flags: .remoteOnly))])
+    }
+
+    @Test func cancellingFindsQueuedAndRunningFutures() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        _ = broker.submit(task(1))
+        #expect(broker.cancel(task(1).futureID) == .removedFromQueue)
+        _ = broker.request(from: w1, count: 1)
+        _ = broker.submit(task(2))
+        #expect(broker.cancel(task(2).futureID) == .running(on: w1))
+        #expect(broker.cancel(task(9).futureID) == .unknown)
+    }
+
+    @Test func peakQueueLengthIsRecorded() {
+        var broker = BrokerScheduler()
+        for n in 1...5 { _ = broker.submit(task(UInt64(n))) }
+        broker.join(w1)
+        _ = broker.request(from: w1, count: 5)
+        #expect(broker.queue.isEmpty)
+        #expect(broker.peakQueueLength == 5)
+    }
+}

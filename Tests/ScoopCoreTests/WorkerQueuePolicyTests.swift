@@ -1,0 +1,97 @@
+import ScoopCore
+import Testing
+
+@Suite struct WorkerQueuePolicyTests {
+    typealias Policy = WorkerQueuePolicy<Int>
+
+    private func started(_ admission: Policy.Admission) -> Int? {
+        if case .start(let job) = admission { return job }
+        return nil
+    }
+    private func spilled(_ admission: Policy.Admission) -> Int? {
+        if case .spill(let job) = admission { return job }
+        return nil
+    }
+    private func queued(_ admission: Policy.Admission) -> Bool {
+        if case .queued = admission { return true }
+        return false
+    }
+
+    @Test func localFirstThenQueueThenSpill() {
+        var policy = Policy(slots: 2, spillThreshold: 2)
+        #expect(started(policy.admit(1)) == 1)
+        #expect(started(policy.admit(2)) == 2)
+        #expect(queued(policy.admit(3)))
+        #expect(queued(policy.admit(4)))
+        #expect(spilled(policy.admit(5)) == 5)
+        #expect(policy.queue.elementsEqual([3, 4]))
+        #expect(policy.running == 2)
+    }
+
+    @Test func withoutABrokerNothingSpills() {
+        var policy = Policy(slots: 1, spillThreshold: nil)
+        _ = policy.admit(0)
+        for job in 1...1_000 { #expect(queued(policy.admit(job))) }
+        #expect(spilled(policy.admit(9, mustSpill: true)) == nil)
+        #expect(policy.queue.count == 1_001)
+        #expect(policy.takeRequestCount() == 0)
+    }
+
+    @Test func finishedStartsTheOldestQueued() {
+        var policy = Policy(slots: 1, spillThreshold: nil)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        _ = policy.admit(3)
+        #expect(policy.finished() == 2)
+        #expect(policy.finished() == 3)
+        #expect(policy.finished() == nil)
+        #expect(policy.running == 0)
+    }
+
+    @Test func aSuspendedParentLendsItsSlot() {
+        var policy = Policy(slots: 1, spillThreshold: nil)
+        _ = policy.admit(1)          // the parent
+        _ = policy.admit(2)          // its child waits
+        #expect(policy.suspended() == 2)  // parent awaits: the child takes the slot
+        #expect(policy.running == 1)
+        policy.resumed()             // parent resumes while the child still runs
+        #expect(policy.running == 2)
+        #expect(queued(policy.admit(3)))  // over capacity: new work waits
+        #expect(policy.finished() == nil)
+        #expect(policy.finished() == 3)
+    }
+
+    @Test func removeQueuedTakesAChildForInlineExecution() {
+        var policy = Policy(slots: 1, spillThreshold: nil)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        _ = policy.admit(3)
+        #expect(policy.removeQueued { $0 == 3 } == 3)
+        #expect(policy.removeQueued { $0 == 3 } == nil)
+        #expect(policy.queue.elementsEqual([2]))
+    }
+
+    @Test func idleWorkersAskTheBrokerOnceForTheirFreeSlots() {
+        var policy = Policy(slots: 3, spillThreshold: 3)
+        #expect(policy.takeRequestCount() == 3)
+        #expect(policy.takeRequestCount() == 0)  // already asked
+        #expect(policy.receivedFromBroker(10) == 10)
+        #expect(policy.outstandingRequests == 2)
+        #expect(policy.finished() == nil)
+        #expect(policy.takeRequestCount() == 1)  // one more free slot, two still asked
+    }
+
+    @Test func brokerWorkArrivingWhenBusyWaitsAtTheHead() {
+        var policy = Policy(slots: 1, spillThreshold: 1)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        #expect(policy.receivedFromBroker(99) == nil)
+        #expect(policy.queue.first == 99)
+    }
+
+    @Test func mustSpillBypassesLocalSlots() {
+        var policy = Policy(slots: 4, spillThreshold: 4)
+        #expect(spilled(policy.admit(7, mustSpill: true)) == 7)
+        #expect(policy.running == 0)
+    }
+}

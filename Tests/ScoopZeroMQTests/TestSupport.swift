@@ -1,0 +1,79 @@
+import Foundation
+import ScoopZeroMQ
+import Synchronization
+
+/// The three transports every socket test runs over, with fresh addresses.
+enum TestTransport: String, CaseIterable, Sendable {
+    case tcp, ipc, inproc
+
+    /// An endpoint to bind; tcp lets the OS pick the port.
+    func bindEndpoint() -> String {
+        switch self {
+        case .tcp: "tcp://127.0.0.1:*"
+        case .ipc: "ipc://\(NSTemporaryDirectory())scoop-zmq-\(UUID().uuidString.prefix(8)).sock"
+        case .inproc: "inproc://scoop-\(UUID().uuidString)"
+        }
+    }
+}
+
+/// A ROUTER bound to a fresh endpoint of `transport`, and that endpoint.
+func makeRouter(_ context: ZMQContext, over transport: TestTransport) throws -> (ZMQSocket, String) {
+    let router = try ZMQSocket(context: context, type: .router)
+    try router.set(.linger(.zero))
+    try router.bind(transport.bindEndpoint())
+    return (router, try router.lastEndpoint)
+}
+
+/// A DEALER connected to `endpoint`.
+func makeDealer(_ context: ZMQContext, connectedTo endpoint: String) throws -> ZMQSocket {
+    let dealer = try ZMQSocket(context: context, type: .dealer)
+    try dealer.set(.linger(.zero))
+    try dealer.connect(endpoint)
+    return dealer
+}
+
+/// Receives `count` values from `stream`, or fewer if `timeout` passes first.
+func collect<T: Sendable>(_ stream: AsyncStream<T>, count: Int, timeout: Duration) async -> [T] {
+    await withTaskGroup(of: [T]?.self) { group in
+        group.addTask {
+            var values: [T] = []
+            values.reserveCapacity(count)
+            for await value in stream {
+                values.append(value)
+                if values.count == count { break }
+            }
+            return values
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        var result: [T] = []
+        // Whichever finishes first cancels the other; on timeout the cancelled
+        // collector still returns what it has.
+        for await values in group {
+            if let values { result = values }
+            group.cancelAll()
+        }
+        return result
+    }
+}
+
+/// Polls `condition` every millisecond until true or `timeout` passes.
+func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return condition()
+}
+
+/// A message of `size` bytes whose content depends on `seed`.
+func pattern(size: Int, seed: Int) -> [UInt8] {
+    (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ seed) }
+}
+
+/// A 4-byte big-endian integer and back.
+func encode(_ value: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(value).bigEndian) { Array($0) } }
+func decode(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 << 8 | Int($1) } }
