@@ -9,7 +9,7 @@ let nap = TaskFunction("nap") { (milliseconds: Int) -> Int in
 }
 
 try await Pool.run(functions: [nap]) {
-    let futures = try [300, 100, 200].map { try Futures.submit(nap, $0) }
+    let futures = try [400, 100, 200].map { try Futures.submit(nap, $0) }
     for try await future in Futures.asCompleted(futures, timeout: .seconds(10)) {
         print("finished: \(try await future.value) ms")
     }

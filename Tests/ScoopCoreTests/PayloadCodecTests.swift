@@ -182,6 +182,65 @@ private enum Nullable: Codable, Equatable {
     }
 }
 
+
+/// Writes nil explicitly in keyed and unkeyed containers and reads it back with `decodeNil`.
+private struct Sparse: Codable, Equatable {
+    var values: [Int?]
+    var label: String?
+    var extra: Point?
+
+    enum CodingKeys: String, CodingKey { case values, label, extra, base }
+
+    init(values: [Int?], label: String?, extra: Point?) { (self.values, self.label, self.extra) = (values, label, extra) }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        var list = c.nestedUnkeyedContainer(forKey: .values)
+        for value in values {
+            if let value { try list.encode(value) } else { try list.encodeNil() }
+        }
+        if let label { try c.encode(label, forKey: .label) } else { try c.encodeNil(forKey: .label) }
+        try c.encodeIfPresent(extra, forKey: .extra)
+        var base = c.superEncoder(forKey: .base).unkeyedContainer()
+        try base.encode(values.count)
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var base = try c.superDecoder(forKey: .base).unkeyedContainer()
+        let count = try base.decode(Int.self)
+        var list = try c.nestedUnkeyedContainer(forKey: .values)
+        #expect(list.count == count)
+        values = []
+        while !list.isAtEnd {
+            values.append(try list.decodeNil() ? nil : try list.decode(Int.self))
+        }
+        label = try c.decodeNil(forKey: .label) ? nil : try c.decode(String.self, forKey: .label)
+        extra = try c.decodeIfPresent(Point.self, forKey: .extra)
+        #expect(c.allKeys.count == (extra == nil ? 3 : 4))
+    }
+}
+
+/// Asks for two kinds of container for one value.
+private struct Confused: Encodable {
+    func encode(to encoder: any Encoder) throws {
+        var keyed = encoder.container(keyedBy: _AnyKey.self)
+        try keyed.encode(1, forKey: _AnyKey(stringValue: "a"))
+        var list = encoder.unkeyedContainer()
+        try list.encode(2)
+    }
+}
+
+private struct _AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A recursive type, to nest deeper than the decoder allows.
+private indirect enum Chain: Codable, Equatable { case end, link(Chain) }
+
 private func roundTrip<T: Codable & Equatable>(_ value: T, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let bytes = try PayloadCodec.encode(value)
     let back = try PayloadCodec.decode(T.self, from: bytes)
@@ -339,11 +398,12 @@ private func roundTrip<T: Codable & Equatable>(_ value: T, sourceLocation: Sourc
         try roundTrip([[1.0, 2.0], [], [3.0]])
     }
 
-    @Test func fastPathsWriteTheSameBytesAsTheGeneralPath() throws {
-        #expect(try PayloadCodec.encode(ContiguousArray<Double>([1, 2])) == PayloadCodec.encode([1.0, 2.0]))
-        #expect(try PayloadCodec.decode([Int32].self, from: PayloadCodec.encode(ContiguousArray<Int32>([7, -7]))) == [7, -7])
-        #expect(try PayloadCodec.decode(ContiguousArray<UInt8>.self, from: PayloadCodec.encode([UInt8](1...200)))
-            == ContiguousArray(1...200))
+    @Test func writerPrimitivesWriteWhatWriteDoes() throws {
+        try roundTrip(ContiguousArray<Double>([1, 2]))
+        try roundTrip([true, false, true])
+        #expect(try PayloadCodec.encode([true, false]) == [2, 1, 0])
+        #expect(throws: PayloadError.self) { try PayloadCodec.decode([Bool].self, from: [2, 1, 2]) }
+        #expect(throws: PayloadError.self) { try PayloadCodec.decode(Bool.self, from: [2]) }
         var writer = PayloadWriter()
         writer.writeInt(-5); writer.writeString("é"); writer.writeBytes([1, 2, 3] as [UInt8]); writer.writeUInt32(9)
         writer.writeUInt64(10); writer.writeDouble(2.5); writer.writeBool(true); writer.writeUInt8(4)
@@ -536,6 +596,82 @@ private func roundTrip<T: Codable & Equatable>(_ value: T, sourceLocation: Sourc
             #expect(error.reason == .decodingFailed(type: "Failing", underlying: "not today"))
             #expect(error.codingPath == "f")
         }
+    }
+
+    @Test func nilInsideKeyedAndUnkeyedContainers() throws {
+        try roundTrip(Sparse(values: [1, nil, 3, nil], label: nil, extra: nil))
+        try roundTrip(Sparse(values: [], label: "x", extra: Point(x: 1, y: 1)))
+        try roundTrip(Sparse(values: [nil], label: "", extra: nil))
+    }
+
+    @Test func theFormatIsStable() throws {
+        // Keyed: count 2; "x" tag 9 (8 bytes); "y" tag 9.
+        #expect(try PayloadCodec.encode(Point(x: 1, y: -1)) == [
+            2, 1, 0x78, 9, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0x79, 9, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ])
+        #expect(try PayloadCodec.encode([Int32(1), 2]) == [2, 1, 0, 0, 0, 2, 0, 0, 0])
+        #expect(try PayloadCodec.encode([Int?.none, 7]) == [2, 0, 1, 7, 0, 0, 0, 0, 0, 0, 0])
+        #expect(try PayloadCodec.encode(Color.green) == [1, 5, 0x67, 0x72, 0x65, 0x65, 0x6E])
+        #expect(try PayloadCodec.encode(Array(repeating: UInt8(0), count: 300)).prefix(2) == [0xAC, 0x02])
+        struct Maybe: Codable { var a: Int? }
+        #expect(try PayloadCodec.encode(Maybe(a: nil)) == [0])
+        struct Explicit: Encodable {
+            enum CodingKeys: CodingKey { case a }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encodeNil(forKey: .a)
+            }
+        }
+        #expect(try PayloadCodec.encode(Explicit()) == [1, 1, 0x61, 0])
+    }
+
+    @Test func largeCountsAndLengthsUseLongVarints() throws {
+        let names = (0..<200).map { String(repeating: "n", count: $0) }
+        try roundTrip(names)
+        struct Wide: Codable, Equatable { var blob: [Point]; var text: String }
+        try roundTrip(Wide(blob: (0..<300).map { Point(x: $0, y: $0) }, text: String(repeating: "é", count: 5000)))
+    }
+
+    @Test func misuseIsReportedNotTrapped() {
+        #expect(throws: PayloadError.self) { try PayloadCodec.encode(Confused()) }
+        do {
+            _ = try PayloadCodec.encode(Confused())
+        } catch {
+            guard case .unsupported(let detail) = error.reason else { Issue.record("\(error)"); return }
+            #expect(detail.contains("keyed") && detail.contains("unkeyed"))
+        }
+    }
+
+    @Test func hostileNestingIsRefused() throws {
+        // Built from the inside out (no deep recursion to make it): link -> _0 -> link -> …
+        var inner = try PayloadCodec.encode(Chain.end)
+        for _ in 0..<600 {
+            var nested: [UInt8] = [1, 2, 0x5F, 0x30]
+            nested += Self.varint(inner.count + 1) + inner
+            var outer: [UInt8] = [1, 4, 0x6C, 0x69, 0x6E, 0x6B]
+            outer += Self.varint(nested.count + 1) + nested
+            inner = outer
+        }
+        do {
+            _ = try PayloadCodec.decode(Chain.self, from: inner)
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("nested more than 512 deep"))
+        }
+        var chain = Chain.end
+        for _ in 0..<100 { chain = .link(chain) }
+        try roundTrip(chain)
+    }
+
+    private static func varint(_ value: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var value = UInt(value)
+        while value >= 0x80 {
+            bytes.append(UInt8(value & 0x7F) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+        return bytes
     }
 
     @Test func remoteErrorTravels() throws {

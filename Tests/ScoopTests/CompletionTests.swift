@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct CompletionTests {
     @Test func asCompletedYieldsInCompletionOrder() async throws {
-        try await withPool(workers: 3) {
+        try await withPool(workers: 3) { () async throws in
             // Three workers start all three at once; the sleeps, far apart, decide the order.
             let futures = try [600, 10, 250].map { try Futures.submit(Fixtures.sleepMilliseconds, $0) }
             var order: [Int] = []
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func asCompletedHonoursItsTimeout() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let slow = try Futures.submit(Fixtures.sleepMilliseconds, 10_000)
             let quick = try Futures.submit(Fixtures.sleepMilliseconds, 1)
             var yielded = 0
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func waitForAllFirstAndFirstException() async throws {
-        try await withPool(workers: 3) {
+        try await withPool(workers: 3) { () async throws in
             let futures = try [1, 2, 3].map { try Futures.submit(Fixtures.square, $0) }
             let all = await Futures.wait(futures)
             #expect(all.done.count == 3 && all.notDone.isEmpty)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func waitHonoursItsTimeout() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let slow = try Futures.submit(Fixtures.sleepMilliseconds, 10_000)
             let clock = ContinuousClock()
             let start = clock.now
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func mapAsCompletedGivesEveryIndexOnce() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             var seen: [Int: Int] = [:]
             for try await (index, value) in try Futures.mapAsCompleted(Fixtures.square, Array(0..<300)) {
                 #expect(seen[index] == nil)
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func mapAsCompletedThrowsAFailure() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             await #expect(throws: TestFailure.self) {
                 for try await _ in try Futures.mapAsCompleted(Fixtures.failAt, [1, 2, 3], [2, 2, 2]) {}
             }

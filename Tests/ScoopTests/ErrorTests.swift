@@ -18,7 +18,7 @@ enum ErrorFixtures {
 
 @Suite struct ErrorTests {
     @Test func anUnregisteredFunctionIsRefusedAtTheSubmitSite() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             do {
                 _ = try Futures.submit(ErrorFixtures.unregistered, 1)
                 Issue.record("submit did not throw")
@@ -32,20 +32,8 @@ enum ErrorFixtures {
         }
     }
 
-    @Test func usingTheAPIOutsideAPoolIsAClearError() async throws {
-        do {
-            _ = try Futures.submit(Fixtures.square, 1)
-            Issue.record("submit did not throw")
-        } catch let error as ScoopError {
-            guard case .notStarted = error else { Issue.record("wrong error \(error)"); return }
-            #expect("\(error)".contains("Pool.run"))
-        }
-        #expect(throws: ScoopError.self) { try Shared.set("x", 1) }
-        #expect(Pool.isRunning == false)
-    }
-
     @Test func aValueWhoseEncodingThrowsFailsThatFuture() async throws {
-        try await withPool(checkCodec: true, functions: Fixtures.all + [ErrorFixtures.takesUnencodable]) {
+        try await withPool(checkCodec: true, functions: Fixtures.all + [ErrorFixtures.takesUnencodable]) { () async throws in
             let future = try Futures.submit(ErrorFixtures.takesUnencodable, Unencodable())
             do {
                 _ = try await future.value
@@ -61,7 +49,7 @@ enum ErrorFixtures {
     @Test(arguments: [false, true])
     func anErrorThreeLevelsDownReachesTheBodyWithItsMessage(checkCodec: Bool) async throws {
         let functions: [any RegisteredFunction] = [ErrorFixtures.level1, ErrorFixtures.level2, ErrorFixtures.level3]
-        try await withPool(workers: 1, checkCodec: checkCodec, functions: functions) {
+        try await withPool(workers: 1, checkCodec: checkCodec, functions: functions) { () async throws in
             do {
                 _ = try await Futures.submit(ErrorFixtures.level1, 99).value
                 Issue.record("no error")
@@ -72,7 +60,7 @@ enum ErrorFixtures {
     }
 
     @Test func introspectionDescribesThePool() async throws {
-        try await withPool(workers: 3) {
+        try await withPool(workers: 3) { () async throws in
             #expect(Pool.isRunning)
             #expect(Pool.isOrigin)
             #expect(Pool.size == 3)

@@ -4,14 +4,14 @@ import Testing
 @Suite struct MapTests {
     @Test(arguments: [1, 2, 3], [false, true])
     func mapKeepsInputOrder(workers: Int, checkCodec: Bool) async throws {
-        try await withPool(workers: workers, checkCodec: checkCodec) {
+        try await withPool(workers: workers, checkCodec: checkCodec) { () async throws in
             let input = Array(0..<2_000)
             #expect(try await Futures.map(Fixtures.square, input) == input.map { $0 * $0 })
         }
     }
 
     @Test func mapOverSeveralArraysPairsElements() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             #expect(try await Futures.map(Fixtures.add, [1, 2, 3], [10, 20, 30, 40]) == [11, 22, 33])
             #expect(try await Futures.map(Fixtures.sum3, [1, 2], [10, 20], [100, 200]) == [111, 222])
             #expect(try await Futures.map(Fixtures.square, []) == [])
@@ -20,21 +20,21 @@ import Testing
 
     @Test(arguments: [nil, 1, 7, 1_000] as [Int?])
     func explicitChunkSizesGiveTheSameResults(chunkSize: Int?) async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let input = Array(0..<5_000)
             #expect(try await Futures.map(Fixtures.identity, input, chunkSize: chunkSize) == input)
         }
     }
 
     @Test func aChunkSizeBelowOneIsRejected() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             await #expect(throws: ScoopError.self) { try await Futures.map(Fixtures.identity, [1], chunkSize: 0) }
         }
     }
 
     @Test(arguments: [false, true])
     func mapThrowsTheLowestIndexError(checkCodec: Bool) async throws {
-        try await withPool(checkCodec: checkCodec) {
+        try await withPool(checkCodec: checkCodec) { () async throws in
             let input = Array(0..<500)
             do {
                 // Elements 120 and 430 fail: 120 must win whichever finishes first.
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func mapResultsReportsEveryElement() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let results = try await Futures.mapResults(Fixtures.failAt, [1, 2, 3, 4], [3, 3, 3, 3])
             #expect(results.count == 4)
             #expect(try results[0].get() == 1)
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func aLargeMapOfTinyTasksCompletes() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let input = Array(0..<100_000)
             let output = try await Futures.map(Fixtures.identity, input)
             #expect(output == input)
@@ -71,7 +71,7 @@ import Testing
             started.increment()
             return x * 2
         }
-        try await withPool(functions: Fixtures.all + [tracked]) {
+        try await withPool(functions: Fixtures.all + [tracked]) { () async throws in
             var consumed = 0
             var maximumAhead = 0
             for try await value in Futures.lazyMap(tracked, 0..<1_000, chunkSize: 1, maxInFlight: 8) {
@@ -86,9 +86,9 @@ import Testing
     }
 
     @Test func lazyMapWorksOnEndlessInputAndStopsWhenTheLoopEnds() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             var collected: [Int] = []
-            for try await value in Futures.lazyMap(Fixtures.square, (0...).lazy.map { $0 }, chunkSize: 16) {
+            for try await value in Futures.lazyMap(Fixtures.square, 0..., chunkSize: 16) {
                 collected.append(value)
                 if collected.count == 100 { break }
             }
@@ -97,7 +97,7 @@ import Testing
     }
 
     @Test func lazyMapThrowsAtTheFailingElement() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             var seen: [Int] = []
             do {
                 for try await value in Futures.lazyMap(Fixtures.positive, [1, 2, -3, 4]) { seen.append(value) }

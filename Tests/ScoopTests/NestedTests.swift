@@ -37,21 +37,21 @@ enum Nested {
 @Suite struct NestedTests {
     @Test(arguments: [1, 2, 4])
     func fibWithFuturesAboveACutoff(workers: Int) async throws {
-        try await withPool(workers: workers, functions: [Nested.fib]) {
+        try await withPool(workers: workers, functions: [Nested.fib]) { () async throws in
             #expect(try await Futures.submit(Nested.fib, 25).value == 75_025)
         }
     }
 
     @Test(arguments: [1, 2])
     func aFiveLevelTreeOfSubmitsMapsAndAsCompleted(workers: Int) async throws {
-        try await withPool(workers: workers, functions: [Nested.tree]) {
+        try await withPool(workers: workers, functions: [Nested.tree]) { () async throws in
             // A full binary tree of depth 5 has 2^6 - 1 nodes.
             #expect(try await Futures.submit(Nested.tree, 5).value == 63)
         }
     }
 
     @Test func nestedFuturesWorkInCheckingMode() async throws {
-        try await withPool(workers: 1, checkCodec: true, functions: [Nested.fib, Nested.tree]) {
+        try await withPool(workers: 1, checkCodec: true, functions: [Nested.fib, Nested.tree]) { () async throws in
             #expect(try await Futures.submit(Nested.fib, 15).value == 610)
             #expect(try await Futures.submit(Nested.tree, 5).value == 63)
         }

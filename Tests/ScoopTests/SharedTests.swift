@@ -9,7 +9,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func aConstantSetBeforeSubmitIsVisibleToTheFuture(checkCodec: Bool) async throws {
-        try await withPool(checkCodec: checkCodec, functions: [Self.readWeight]) {
+        try await withPool(checkCodec: checkCodec, functions: [Self.readWeight]) { () async throws in
             try Shared.set("weights", [0.5, 1.5, 2.5])
             #expect(try await Futures.map(Self.readWeight, [0, 1, 2]) == [0.5, 1.5, 2.5])
             #expect(try Shared.contains("weights"))
@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func aConstantIsWriteOnce() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             try Shared.set("alpha", 1)
             #expect(throws: ScoopError.constantAlreadySet("alpha")) { try Shared.set("alpha", 2) }
             #expect(try await Shared.get("alpha", as: Int.self) == 1)
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func aMissingConstantTimesOutNamingIt() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             do {
                 _ = try await Shared.get("never-set", as: Int.self, timeout: .milliseconds(100))
                 Issue.record("no timeout")
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func aGetWaitsForALaterSet() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             async let value = Shared.get("late", as: String.self, timeout: .seconds(10))
             try Shared.set("late", "here")
             #expect(try await value == "here")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func readingWithTheWrongTypeIsAClearError() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             try Shared.set("name", "text")
             await #expect(throws: ScoopError.self) { try await Shared.get("name", as: [Double].self) }
         }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct SubmitTests {
     @Test(arguments: [1, 2, 4], [false, true])
     func submitAndAwaitWithZeroToThreeArguments(workers: Int, checkCodec: Bool) async throws {
-        try await withPool(workers: workers, checkCodec: checkCodec) {
+        try await withPool(workers: workers, checkCodec: checkCodec) { () async throws in
             #expect(try await Futures.submit(Fixtures.answer).value == 42)
             #expect(try await Futures.submit(Fixtures.square, 9).value == 81)
             #expect(try await Futures.submit(Fixtures.add, 2, 3).value == 5)
@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func manyFuturesCompleteWithTheirOwnValues() async throws {
-        try await withPool {
+        try await withPool { () async throws in
             let futures = try (0..<1_000).map { try Futures.submit(Fixtures.square, $0) }
             for (index, future) in futures.enumerated() {
                 #expect(try await future.value == index * index)
@@ -29,7 +29,7 @@ import Testing
             await gate.wait()
             return 1
         }
-        try await withPool(workers: 1, functions: Fixtures.all + [blocked]) {
+        try await withPool(workers: 1, functions: Fixtures.all + [blocked]) { () async throws in
             let running = try Futures.submit(blocked)
             await started.wait()
             #expect(running.isRunning)
@@ -46,7 +46,7 @@ import Testing
 
     @Test func completionCallbacksRunExactlyOnce() async throws {
         let calls = Counter()
-        try await withPool {
+        try await withPool { () async throws in
             let future = try Futures.submit(Fixtures.square, 3)
             let done = Signal()
             future.onCompletion { completed in
@@ -69,7 +69,7 @@ import Testing
             await gate.wait()
             return 7
         }
-        try await withPool(functions: Fixtures.all + [waiter]) {
+        try await withPool(functions: Fixtures.all + [waiter]) { () async throws in
             let future = try Futures.submit(waiter)
             await #expect(throws: ScoopError.self) { try await future.value(timeout: .milliseconds(50)) }
             do {
@@ -93,7 +93,7 @@ import Testing
             return 0
         }
         let counted = TaskFunction("test.counted") { () -> Int in ran.increment() }
-        try await withPool(workers: 1, functions: Fixtures.all + [blocker, counted]) {
+        try await withPool(workers: 1, functions: Fixtures.all + [blocker, counted]) { () async throws in
             let first = try Futures.submit(blocker)
             await started.wait()
             let pending = try Futures.submit(counted)
@@ -118,7 +118,7 @@ import Testing
             sawCancellation.fire()
             throw CancellationError()
         }
-        try await withPool(functions: Fixtures.all + [spinner]) {
+        try await withPool(functions: Fixtures.all + [spinner]) { () async throws in
             let future = try Futures.submit(spinner)
             await started.wait()
             #expect(future.cancel())

@@ -67,6 +67,7 @@ final class Signal: Sendable {
 }
 
 /// Runs `body` on a fresh threads pool.
+@discardableResult
 func withPool<T>(workers: Int = 2, checkCodec: Bool = false, functions: [any RegisteredFunction] = Fixtures.all,
                  _ body: () async throws -> T) async throws -> T {
     try await Pool.run(functions: functions, options: PoolOptions(workers: workers, checkCodec: checkCodec), body: body)

@@ -50,6 +50,14 @@ struct _ByteCursor {
     /// Reads an unsigned LEB128 varint of at most 10 bytes.
     @inline(__always)
     mutating func readVarint() throws(_ReadError) -> UInt64 {
+        if position < end, case let byte = buffer[position], byte < 0x80 {
+            position &+= 1
+            return UInt64(byte)
+        }
+        return try readLongVarint()
+    }
+
+    private mutating func readLongVarint() throws(_ReadError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -83,21 +91,56 @@ struct _ByteCursor {
         return slice
     }
 
-    mutating func readBool() throws(_ReadError) -> Bool {
-        switch try readByte() {
-        case 0: return false
-        case 1: return true
-        case let byte: throw .corrupted("byte \(byte) is not a Bool (0 or 1)")
-        }
-    }
-
     /// Reads a varint length, then that many bytes of valid UTF-8.
     mutating func readString() throws(_ReadError) -> String {
         let count = try readLength(limit: remaining, what: "string length")
-        let bytes = try readSlice(count)
-        guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw .corrupted("the bytes are not valid UTF-8")
+        let bytes = try readSlice(count).assumingMemoryBound(to: UInt8.self)
+        // `String(decoding:)` is fast but repairs invalid UTF-8 with U+FFFD; the input
+        // was valid exactly when nothing was repaired (ASCII always is).
+        var string = String(decoding: bytes, as: UTF8.self)
+        if !_isASCII(bytes) {
+            let unchanged = string.withUTF8 { decoded in
+                guard decoded.count == bytes.count, let a = decoded.baseAddress, let b = bytes.baseAddress else {
+                    return decoded.count == bytes.count
+                }
+                return _bytesEqual(UnsafeRawPointer(a), UnsafeRawPointer(b), count: bytes.count)
+            }
+            guard unchanged else { throw .corrupted("the bytes are not valid UTF-8") }
         }
         return string
     }
+}
+
+/// Whether every byte is below 0x80.
+@inline(__always)
+func _isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var index = 0
+    var high: UInt64 = 0
+    while index &+ 8 <= bytes.count {
+        high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        index &+= 8
+    }
+    while index < bytes.count {
+        high |= UInt64(bytes[index])
+        index &+= 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
+}
+
+/// Whether `count` bytes at `a` and `b` are equal.
+@inline(__always)
+func _bytesEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+    var index = 0
+    while index &+ 8 <= count {
+        if a.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            != b.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        index &+= 8
+    }
+    while index < count {
+        if a.load(fromByteOffset: index, as: UInt8.self) != b.load(fromByteOffset: index, as: UInt8.self) { return false }
+        index &+= 1
+    }
+    return true
 }

@@ -21,7 +21,7 @@ extension Array where Element == UInt8 {
     /// Appends a fixed-width integer, little-endian.
     @inline(__always)
     mutating func _appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// Appends a string: its UTF-8 length as a varint, then the UTF-8 bytes.
@@ -31,24 +31,6 @@ extension Array where Element == UInt8 {
         string.withUTF8 { utf8 in
             _appendLength(utf8.count)
             append(contentsOf: UnsafeRawBufferPointer(utf8))
-        }
-    }
-
-    /// Writes `value` as a varint into the one byte reserved at `offset`, inserting
-    /// bytes after it when the varint needs more than one.
-    mutating func _patchVarint(_ value: Int, at offset: Int) {
-        let value = UInt64(UInt(bitPattern: value))
-        if value < 0x80 {
-            self[offset] = UInt8(truncatingIfNeeded: value)
-            return
-        }
-        let size = _varintSize(value)
-        insert(contentsOf: repeatElement(0, count: size - 1), at: offset + 1)
-        var remaining = value
-        for index in offset..<(offset + size) {
-            let low = UInt8(truncatingIfNeeded: remaining & 0x7F)
-            remaining >>= 7
-            self[index] = remaining == 0 ? low : low | 0x80
         }
     }
 }

@@ -10,9 +10,14 @@ import Foundation
 extension Data: _PayloadRawEncodable, _PayloadRawDecodable {
     var _payloadSize: Int { _lengthSize(count) + count }
 
-    func _payloadWrite(to bytes: inout [UInt8]) {
+    func _payloadWrite(to buffer: inout _WriteBuffer) {
+        buffer.appendLength(count)
+        withUnsafeBytes { buffer.append($0) }
+    }
+
+    func _payloadAppend(to bytes: inout [UInt8]) {
         bytes._appendLength(count)
-        withUnsafeBytes { bytes.append(contentsOf: $0) }
+        withUnsafeBytes { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     static func _payloadRead(from cursor: inout _ByteCursor) throws(_ReadError) -> Data {

@@ -21,17 +21,7 @@ extension _PayloadDecoder {
         do throws(_ReadError) {
             let count = try cursor.readLength(limit: cursor.remaining / 2, what: "entry count")
             let start = cursor.position
-            for _ in 0..<count {
-                let keyCount = try cursor.readLength(limit: cursor.remaining, what: "key length")
-                _ = try cursor.readSlice(keyCount)
-                let tag = try cursor.readVarint()
-                if tag > 0 {
-                    guard tag - 1 <= UInt64(cursor.remaining) else {
-                        throw .truncated(needed: Int(clamping: tag - 1), available: cursor.remaining)
-                    }
-                    cursor.position &+= Int(tag - 1)
-                }
-            }
+            for _ in 0..<count { _ = try Self.readEntry(&cursor) }
             context.kind = .keyed
             context.entriesStart = start
             context.entriesEnd = cursor.position
@@ -59,15 +49,16 @@ extension _PayloadDecoder {
             isNil: tag == 0, next: valueEnd)
     }
 
+    /// The entry at `offset` if its key is `name`.
     @inline(__always)
-    private func entry(at offset: Int, matches key: UnsafeBufferPointer<UInt8>) -> _Entry? {
+    private func entry(at offset: Int, matching name: String) -> _Entry? {
         guard offset >= context.entriesStart, offset < context.entriesEnd, let entry = entry(at: offset),
-            entry.keyCount == key.count
+            entry.keyCount == name.utf8.count
         else { return nil }
         let stored = cursor.buffer
-        var index = 0
-        while index < key.count {
-            if stored[entry.keyStart &+ index] != key[index] { return nil }
+        var index = entry.keyStart
+        for byte in name.utf8 {
+            guard stored[index] == byte else { return nil }
             index &+= 1
         }
         return entry
@@ -76,31 +67,32 @@ extension _PayloadDecoder {
     /// The entry for `key`, or nil. Tries the entry after the last one found, then the
     /// last one found, then searches (with an index for large containers).
     func lookup(_ key: some CodingKey) -> _Entry? {
-        var name = key.stringValue
-        let found: (offset: Int, entry: _Entry)? = name.withUTF8 { utf8 in
-            if let entry = entry(at: context.hint, matches: utf8) { return (context.hint, entry) }
-            if let entry = entry(at: context.lastFound, matches: utf8) { return (context.lastFound, entry) }
-            if context.entryCount <= 16 {
-                var offset = context.entriesStart
-                while offset < context.entriesEnd, let entry = entry(at: offset) {
-                    if let match = self.entry(at: offset, matches: utf8) { return (offset, match) }
-                    offset = entry.next
-                }
-                return nil
-            }
-            return nil
+        let name = key.stringValue
+        if let entry = entry(at: context.hint, matching: name) {
+            context.lastFound = context.hint
+            context.hint = entry.next
+            return entry
         }
-        if let found {
-            context.lastFound = found.offset
-            context.hint = found.entry.next
-            return found.entry
+        if let entry = entry(at: context.lastFound, matching: name) { return entry }
+        let offset: Int?
+        if context.entryCount <= 16 {
+            offset = linearSearch(name)
+        } else {
+            offset = (context.index ?? buildIndex()).offsets[name]
         }
-        guard context.entryCount > 16 else { return nil }
-        let index = context.index ?? buildIndex()
-        guard let offset = index.offsets[name], let entry = entry(at: offset) else { return nil }
+        guard let offset, let entry = entry(at: offset) else { return nil }
         context.lastFound = offset
         context.hint = entry.next
         return entry
+    }
+
+    private func linearSearch(_ name: String) -> Int? {
+        var offset = context.entriesStart
+        while offset < context.entriesEnd, let entry = entry(at: offset) {
+            if self.entry(at: offset, matching: name) != nil { return offset }
+            offset = entry.next
+        }
+        return nil
     }
 
     private func buildIndex() -> _KeyIndex {
@@ -167,22 +159,12 @@ struct _KeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         do throws(_ReadError) {
             value = try T._payloadRead(from: &reader)
         } catch .truncated {
-            throw sizeMismatch(T.self, entry: entry, key: key)
+            throw decoder.entrySizeMismatch(T.self, entry, key: key)
         } catch {
             throw decoder.failure(error, T.self, key: key)
         }
-        guard reader.isAtEnd else { throw sizeMismatch(T.self, entry: entry, key: key) }
+        guard reader.isAtEnd else { throw decoder.entrySizeMismatch(T.self, entry, key: key) }
         return value
-    }
-
-    /// An entry's value is complete by construction, so reading past its end (or
-    /// not to its end) means it holds another type.
-    private func sizeMismatch(_ type: Any.Type, entry: _Entry, key: Key) -> PayloadError {
-        decoder.failure(
-            .typeMismatch(
-                type: _typeName(type),
-                detail: "the stored value has \(entry.valueEnd - entry.valueStart) bytes, which is not a \(_typeName(type)); was it encoded as another type?"),
-            key: key)
     }
 
     @inline(__always)
@@ -242,33 +224,8 @@ struct _KeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return try decodeValue(type, from: entry, key: key)
     }
 
-    /// Decodes an entry's value. An optional's nil or presence comes from the entry header.
     private func decodeValue<T: Decodable>(_ type: T.Type, from entry: _Entry, key: Key) throws -> T {
-        let path = decoder.path(type)
-        if path.isOptional {
-            decoder.presence = entry.isNil ? .absent : .present
-        } else if entry.isNil {
-            throw decoder.failure(.valueNotFound(type: _typeName(T.self)), key: key)
-        }
-        let saved = decoder.cursor
-        decoder.cursor.position = entry.valueStart
-        decoder.cursor.end = entry.valueEnd
-        defer {
-            decoder.cursor = saved
-            decoder.presence = .unknown
-        }
-        if case .raw = path {
-            let value: T
-            do {
-                value = try decoder.decodeValue(type, key: key)
-            } catch let error as PayloadError {
-                if case .truncated = error.reason { throw sizeMismatch(T.self, entry: entry, key: key) }
-                throw error
-            }
-            guard decoder.cursor.isAtEnd else { throw sizeMismatch(T.self, entry: entry, key: key) }
-            return value
-        }
-        return try decoder.decodeValue(type, key: key)
+        try decoder.decodeEntry(type, entry, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(

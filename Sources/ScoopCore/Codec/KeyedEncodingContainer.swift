@@ -10,19 +10,19 @@ struct _KeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private func beginEntry(_ key: Key) throws {
         try encoder.checkCurrent(valueID)
         encoder.frame.count += 1
-        encoder.bytes._appendString(key.stringValue)
+        encoder.buffer.appendString(key.stringValue)
     }
 
     @inline(__always)
     private func encodeRaw<T: _PayloadRawEncodable>(_ value: T, forKey key: Key) throws {
         try beginEntry(key)
-        encoder.bytes._appendLength(value._payloadSize + 1)
-        value._payloadWrite(to: &encoder.bytes)
+        encoder.buffer.appendLength(value._payloadSize + 1)
+        value._payloadWrite(to: &encoder.buffer)
     }
 
     mutating func encodeNil(forKey key: Key) throws {
         try beginEntry(key)
-        encoder.bytes.append(0)
+        encoder.buffer.append(0)
     }
 
     mutating func encode(_ value: Bool, forKey key: Key) throws { try encodeRaw(value, forKey: key) }
@@ -42,34 +42,7 @@ struct _KeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try beginEntry(key)
-        try encodeEntryValue(value, key: key)
-    }
-
-    /// Writes the tag and the value of an entry. An optional is unwrapped once:
-    /// nil is tag 0, a value is written without a presence byte.
-    private func encodeEntryValue<T: Encodable>(_ value: T, key: Key) throws {
-        switch encoder.path(T.self) {
-        case .raw(let raw):
-            encoder.bytes._appendLength(raw._payloadSize(of: value) + 1)
-            raw._payloadWrite(value, to: &encoder.bytes)
-        case .optional(let optional):
-            if let wrapped = optional._payloadWrapped(of: value) {
-                try encodeEntryBody(wrapped, key: key)
-            } else {
-                encoder.bytes.append(0)
-            }
-        case .plain:
-            try encodeEntryBody(value, key: key)
-        }
-    }
-
-    /// Writes a tag for a value whose size is known only after encoding it.
-    private func encodeEntryBody<T: Encodable>(_ value: T, key: Key) throws {
-        let tagOffset = encoder.bytes.count
-        encoder.bytes.append(0)
-        try encoder.encodeValue(value, key: key)
-        let valueSize = encoder.bytes.count - tagOffset - 1
-        encoder.bytes._patchVarint(valueSize + 1, at: tagOffset)
+        try encoder.encodeEntry(value, key: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -100,6 +73,6 @@ struct _KeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     /// and encoding fails with a clear error.
     private func misplacedChild() -> _PayloadEncoder {
         encoder.recordMisuse("a nested container was created after the value it belongs to was finished")
-        return _PayloadEncoder(codingPath: encoder.codingPath)
+        return _PayloadEncoder(capacity: 16, codingPath: encoder.codingPath)
     }
 }

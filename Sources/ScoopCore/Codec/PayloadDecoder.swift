@@ -27,8 +27,6 @@ final class _PayloadDecoder: Decoder {
         // Unkeyed: the elements are read in order at the decoder's cursor.
         var count = 0
         var currentIndex = 0
-        /// `decodeNil()` consumed a presence byte 1; the next element is the value.
-        var pendingPresent = false
         /// A nested unkeyed container or super-decoder whose end is the next element's start.
         var pendingChild: _PayloadDecoder?
         // Single value: the presence byte, once read.
@@ -45,6 +43,11 @@ final class _PayloadDecoder: Decoder {
     @exclusivity(unchecked) var context = Context()
     @exclusivity(unchecked) private var nextContextID = 2
     @exclusivity(unchecked) var presence = Presence.unknown
+    /// How many values deep the decoder is, so that a hostile payload cannot nest a
+    /// recursive type until the stack overflows.
+    @exclusivity(unchecked) var depth = 0
+    /// The deepest nesting a payload may have.
+    static let maximumDepth = 512
     /// The last type that took a fast path, to skip the cast for arrays of optionals.
     @exclusivity(unchecked) private var recentType: ObjectIdentifier?
     @exclusivity(unchecked) private var recentPath = _DecodePath.plain
@@ -63,12 +66,16 @@ final class _PayloadDecoder: Decoder {
     // MARK: Errors
 
     func failure(_ error: _ReadError, _ type: Any.Type, key: (any CodingKey)? = nil) -> PayloadError {
+        failure(error, _typeName(type), key: key)
+    }
+
+    func failure(_ error: _ReadError, _ typeName: String, key: (any CodingKey)? = nil) -> PayloadError {
         let path = _renderPath(codingPath, appending: key)
         switch error {
         case let .truncated(needed, available):
-            return PayloadError(.truncated(type: _typeName(type), needed: needed, available: available), codingPath: path)
+            return PayloadError(.truncated(type: typeName, needed: needed, available: available), codingPath: path)
         case let .corrupted(detail):
-            return PayloadError(.corrupted(type: _typeName(type), detail: detail), codingPath: path)
+            return PayloadError(.corrupted(type: typeName, detail: detail), codingPath: path)
         }
     }
 
@@ -78,8 +85,11 @@ final class _PayloadDecoder: Decoder {
 
     // MARK: Values
 
+    /// Scalars are recognised by identity; the last type with another fast path is
+    /// remembered (arrays of optionals would otherwise cast every element).
     @inline(__always)
     func path<T: Decodable>(_ type: T.Type) -> _DecodePath {
+        if let scalar = _scalarType(type) { return .raw(scalar) }
         let id = ObjectIdentifier(type)
         if id == recentType { return recentPath }
         let path = _decodePath(type)
@@ -100,9 +110,9 @@ final class _PayloadDecoder: Decoder {
                 throw failure(error, T.self, key: key)
             }
         case .optional(let optional):
-            if let key { codingPath.append(key) }
-            defer { if key != nil { codingPath.removeLast() } }
-            return try optional._payloadDecode(as: T.self, from: self)
+            return try withKey(key) { try optional._payloadDecode(as: T.self, from: self) }
+        case .direct(let direct):
+            return try withKey(key) { try direct._payloadDecode(as: T.self, from: self) }
         case .plain:
             return try decodePlain(type, key: key)
         }
@@ -110,6 +120,12 @@ final class _PayloadDecoder: Decoder {
 
     /// Decodes a value through its own `init(from:)`, in a fresh context.
     func decodePlain<T: Decodable>(_ type: T.Type, key: (any CodingKey)?) throws -> T {
+        guard depth < Self.maximumDepth else {
+            throw failure(.corrupted(
+                type: _typeName(T.self), detail: "values are nested more than \(Self.maximumDepth) deep"), key: key)
+        }
+        depth &+= 1
+        defer { depth &-= 1 }
         let outer = context
         context = Context(id: nextContextID, type: T.self)
         nextContextID &+= 1
@@ -130,9 +146,64 @@ final class _PayloadDecoder: Decoder {
         return value
     }
 
-    /// Reads an optional's presence: from its container if it knew, else a byte 0 or 1.
-    /// Returns true for nil.
-    func consumePresence(_ type: Any.Type) throws -> Bool {
+    /// Runs `body` with `key` appended to the coding path.
+    @inline(__always)
+    func withKey<R>(_ key: (any CodingKey)?, _ body: () throws -> R) rethrows -> R {
+        guard let key else { return try body() }
+        codingPath.append(key)
+        defer { codingPath.removeLast() }
+        return try body()
+    }
+
+    /// Decodes the value of a keyed entry. An optional's nil or presence comes from the
+    /// entry header; a value with a fixed byte form must fill the entry exactly.
+    func decodeEntry<T: Decodable>(_ type: T.Type, _ entry: _Entry, key: any CodingKey) throws -> T {
+        let saved = cursor
+        cursor.position = entry.valueStart
+        cursor.end = entry.valueEnd
+        defer { cursor = saved }
+        guard case .raw = path(type) else {
+            return try decodeSlot(type, present: !entry.isNil, key: key)
+        }
+        let value: T
+        do {
+            value = try decodeSlot(type, present: !entry.isNil, key: key)
+        } catch let error as PayloadError {
+            if case .truncated = error.reason { throw entrySizeMismatch(T.self, entry, key: key) }
+            throw error
+        }
+        guard cursor.isAtEnd else { throw entrySizeMismatch(T.self, entry, key: key) }
+        return value
+    }
+
+    /// An entry's value is complete by construction, so reading past its end (or not
+    /// to its end) means it holds another type.
+    func entrySizeMismatch(_ type: Any.Type, _ entry: _Entry, key: any CodingKey) -> PayloadError {
+        failure(
+            .typeMismatch(
+                type: _typeName(type),
+                detail: "the stored value has \(entry.valueEnd - entry.valueStart) bytes, which is not a \(_typeName(type)); was it encoded as another type?"),
+            key: key)
+    }
+
+    /// Decodes the value of a slot (keyed entry, unkeyed element, single value) whose
+    /// presence the container has read: an optional takes it as its own; anything
+    /// else must be present.
+    @inline(__always)
+    func decodeSlot<T: Decodable>(_ type: T.Type, present: Bool, key: (any CodingKey)? = nil) throws -> T {
+        let path = path(type)
+        if path.isOptional {
+            presence = present ? .present : .absent
+        } else if !present {
+            throw failure(.valueNotFound(type: _typeName(T.self)), key: key)
+        }
+        defer { presence = .unknown }
+        return try decodeValue(type, key: key)
+    }
+
+    /// Reads the presence of an optional of `wrapped`: from its container if it knew,
+    /// else a byte 0 or 1. Returns true for nil.
+    func consumePresence(wrapped: Any.Type) throws -> Bool {
         switch presence {
         case .absent:
             presence = .unknown
@@ -148,7 +219,7 @@ final class _PayloadDecoder: Decoder {
                 case let byte: throw .corrupted("presence byte \(byte) is neither 0 (nil) nor 1")
                 }
             } catch {
-                throw failure(error, type)
+                throw failure(error, "Optional<\(_typeName(wrapped))>")
             }
         }
     }
@@ -170,7 +241,9 @@ final class _PayloadDecoder: Decoder {
 
     /// A decoder for a nested container or super-decoder over `start..<end`.
     func makeChild(start: Int, end: Int, key: any CodingKey) -> _PayloadDecoder {
-        _PayloadDecoder(_ByteCursor(cursor.buffer, position: start, end: end), codingPath: codingPath + [key])
+        let child = _PayloadDecoder(_ByteCursor(cursor.buffer, position: start, end: end), codingPath: codingPath + [key])
+        child.depth = depth
+        return child
     }
 
     /// Fails unless the container of context `id` belongs to the value being decoded.

@@ -1,38 +1,47 @@
 // MARK: - The payload format (version 1; keep it stable)
 //
-// A compact, non-self-describing binary encoding of `Codable` values. Decoding
-// needs the type that was encoded (every process runs the same binary).
+// A compact binary encoding of `Codable` values. It is not self-describing:
+// decoding needs the type that was encoded (every process runs the same binary).
 //
-//   varint     unsigned LEB128: 7 bits a byte, least significant group first,
-//              high bit set on every byte but the last; at most 10 bytes.
-//   Bool       1 byte, 0 or 1 (anything else is refused).
-//   Int8…Int64, UInt8…UInt64
-//              fixed width, little-endian two's complement.
-//   Int, UInt  always 8 bytes, like Int64 / UInt64.
+//   varint   unsigned LEB128: 7 bits a byte, least significant group first, the
+//            high bit set on every byte but the last; at most 10 bytes.
+//   Bool     1 byte, 0 or 1 (anything else is refused).
+//   Int8 … Int64, UInt8 … UInt64
+//            fixed width, little-endian (two's complement).
+//   Int, UInt
+//            always 8 bytes, as Int64 / UInt64, on every platform.
 //   Float, Double
-//              the IEEE 754 bit pattern (UInt32 / UInt64), little-endian;
-//              NaN payloads and signed zeros are preserved.
-//   String     varint UTF-8 byte count, then the UTF-8 bytes (validated on read).
-//   Optional   presence byte 0 (nil) or 1 followed by the wrapped value, except
-//              as the value of a keyed entry, where the entry header says nil.
-//   keyed container (structs, classes, enums, dictionaries with String or Int keys)
-//              varint entry count, then per entry:
-//                varint key length, UTF-8 key (`CodingKey.stringValue`, also for
-//                int keys), varint tag: 0 = nil, n + 1 = the value takes the
-//                next n bytes.
-//              Entries are in the order they were encoded; the decoder looks them
-//              up by key, so types that encode keys conditionally or decode them
-//              in another order work. `superEncoder()` is the entry `super`.
-//   unkeyed container (arrays, sets, …)
-//              varint element count, then the elements back to back.
-//              The count must not exceed the bytes left when decoding.
-//   single-value container (used by a type's own `encode(to:)`, e.g. RawRepresentable
-//              enums): a presence byte, 0 after `encodeNil()`, 1 before a value.
+//            the IEEE 754 bit pattern as UInt32 / UInt64: NaN payloads and -0 survive.
+//   String   varint UTF-8 byte count, then the UTF-8 bytes (validated when read).
 //
-// Fast paths, byte-identical to the general path: the scalars above and String,
-// Optional, arrays of fixed-width numbers ([UInt8], [Int], [Double], …: a varint
-// count then one copy of the little-endian elements), and Foundation's `Data`
-// (like [UInt8]).
+//   A *slot* holds one value and says whether it is nil:
+//     keyed entry     varint key byte count, UTF-8 key (`CodingKey.stringValue`,
+//                     also for int keys), varint tag: 0 = nil, n + 1 = a value of
+//                     n bytes follows.
+//     unkeyed element presence byte: 0 = nil, 1 = a value follows.
+//     single value    presence byte, as for an unkeyed element.
+//   An Optional in a slot is unwrapped once: its nil is the slot's nil. An Optional
+//   anywhere else (at the top level, or inside another Optional) is a presence byte,
+//   0 or 1, followed by the wrapped value when 1. So `encodeNil()` / `decodeNil()` work
+//   in every container, and `encode(x as Int?)` reads back with `decodeIfPresent`.
+//
+//   keyed container     varint entry count, then the entries in the order they were
+//                       encoded. The decoder finds entries by key, so types that
+//                       encode keys conditionally or decode them in another order work.
+//                       `superEncoder()` is the entry "super".
+//   unkeyed container   varint element count, then the elements (each a slot).
+//   single value        the slot alone.
+//   a value's own `encode(to:)` writes exactly one of those, or nothing.
+//
+// Fast paths (no per-element cost; the decoder takes the same path for the same type):
+//   arrays of Int8 … UInt64, Int, UInt, Float, Double, Bool
+//            varint count, then the elements' bytes as above, back to back (one copy).
+//   Data     like [UInt8].
+//   String, the scalars and Optional skip the `Codable` machinery but write the
+//   bytes described above.
+//
+// Limits checked when decoding, before allocating: every count and length must fit
+// in the bytes left; values may nest at most 512 deep (recursive types).
 
 /// Encodes `Encodable` values into a byte array in the payload format.
 ///
@@ -62,7 +71,7 @@ final class _PayloadEncoder: Encoder {
         var encoder: _PayloadEncoder
     }
 
-    @exclusivity(unchecked) var bytes: [UInt8]
+    @exclusivity(unchecked) var buffer: _WriteBuffer
     @exclusivity(unchecked) var codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -76,32 +85,98 @@ final class _PayloadEncoder: Encoder {
     @exclusivity(unchecked) private var recentType: ObjectIdentifier?
     @exclusivity(unchecked) private var recentPath = _EncodePath.plain
 
-    init(bytes: [UInt8] = [], codingPath: [any CodingKey] = []) {
-        self.bytes = bytes
+    init(capacity: Int = 256, codingPath: [any CodingKey] = []) {
+        self.buffer = _WriteBuffer(capacity: capacity)
         self.codingPath = codingPath
     }
 
     // MARK: Values
 
-    /// Encodes any value at the end of ``bytes``, through its fast path if it has one.
+    /// Encodes any value at the end of ``buffer``, through its fast path if it has one.
     func encodeValue<T: Encodable>(_ value: T, key: (any CodingKey)? = nil) throws {
         switch path(T.self) {
         case .raw(let raw):
-            raw._payloadWrite(value, to: &bytes)
+            raw._payloadWrite(value, to: &buffer)
         case .optional(let optional):
             if let wrapped = optional._payloadWrapped(of: value) {
-                bytes.append(1)
+                buffer.append(1)
                 try encodeValue(wrapped, key: key)
             } else {
-                bytes.append(0)
+                buffer.append(0)
             }
+        case .direct(let direct):
+            try withKey(key) { try direct._payloadEncode(value, into: self) }
         case .plain:
             try encodePlain(value, key: key)
         }
     }
 
+    /// Runs `body` with `key` appended to the coding path.
+    @inline(__always)
+    func withKey<R>(_ key: (any CodingKey)?, _ body: () throws -> R) rethrows -> R {
+        guard let key else { return try body() }
+        codingPath.append(key)
+        defer { codingPath.removeLast() }
+        return try body()
+    }
+
+    /// Encodes a value in a slot of an unkeyed or single-value container: a presence
+    /// byte (0 nil, 1 a value follows), then the value. An optional is unwrapped once,
+    /// its nil or presence being the slot's.
+    func encodeSlot<T: Encodable>(_ value: T, key: (any CodingKey)? = nil) throws {
+        switch path(T.self) {
+        case .raw(let raw):
+            buffer.append(1)
+            raw._payloadWrite(value, to: &buffer)
+        case .optional(let optional):
+            if let wrapped = optional._payloadWrapped(of: value) {
+                buffer.append(1)
+                try encodeValue(wrapped, key: key)
+            } else {
+                buffer.append(0)
+            }
+        case .direct(let direct):
+            buffer.append(1)
+            try withKey(key) { try direct._payloadEncode(value, into: self) }
+        case .plain:
+            buffer.append(1)
+            try encodePlain(value, key: key)
+        }
+    }
+
+    /// Writes the tag and the value of a keyed entry (the key is already written).
+    /// An optional is unwrapped once: nil is tag 0, a value is written without a
+    /// presence byte.
+    func encodeEntry<T: Encodable>(_ value: T, key: any CodingKey) throws {
+        switch path(T.self) {
+        case .raw(let raw):
+            buffer.appendLength(raw._payloadSize(of: value) + 1)
+            raw._payloadWrite(value, to: &buffer)
+        case .optional(let optional):
+            if let wrapped = optional._payloadWrapped(of: value) {
+                try encodeEntryBody(wrapped, key: key)
+            } else {
+                buffer.append(0)
+            }
+        case .direct, .plain:
+            try encodeEntryBody(value, key: key)
+        }
+    }
+
+    /// Writes a tag for a value whose size is known only once it is encoded.
+    private func encodeEntryBody<T: Encodable>(_ value: T, key: any CodingKey) throws {
+        let tagOffset = buffer.count
+        buffer.append(0)
+        try encodeValue(value, key: key)
+        let valueSize = buffer.count - tagOffset - 1
+        buffer.patchVarint(valueSize + 1, at: tagOffset)
+    }
+
+    /// Scalars are recognised by identity; the last type with another fast path is
+    /// remembered (arrays of optionals would otherwise cast every element).
     @inline(__always)
     func path<T: Encodable>(_ type: T.Type) -> _EncodePath {
+        if let scalar = _scalarType(type) { return .raw(scalar) }
         let id = ObjectIdentifier(type)
         if id == recentType { return recentPath }
         let path = _encodePath(type)
@@ -145,32 +220,33 @@ final class _PayloadEncoder: Encoder {
         case .keyed:
             for child in frame.children ?? [] {
                 try child.encoder.finishRoot()
-                bytes._appendString(child.key ?? "")
-                bytes._appendLength(child.encoder.bytes.count + 1)
-                bytes.append(contentsOf: child.encoder.bytes)
+                buffer.appendString(child.key ?? "")
+                buffer.appendLength(child.encoder.buffer.count + 1)
+                buffer.append(child.encoder.buffer.bytes)
             }
         case .unkeyed:
             if let children = frame.children {
                 try spliceUnkeyedChildren(children)
             }
         }
-        bytes._patchVarint(frame.count, at: frame.countOffset)
+        buffer.patchVarint(frame.count, at: frame.countOffset)
     }
 
     /// Inserts nested unkeyed elements at the offsets where they were created, in one pass.
     private func spliceUnkeyedChildren(_ children: [Child]) throws {
         for child in children { try child.encoder.finishRoot() }
         let start = children[0].offset
-        var merged: [UInt8] = []
-        merged.reserveCapacity(bytes.count - start + children.reduce(0) { $0 + $1.encoder.bytes.count })
+        let added = children.reduce(0) { $0 + $1.encoder.buffer.count }
+        var merged = _WriteBuffer(capacity: buffer.count - start + added)
         var cursor = start
+        let current = buffer.bytes
         for child in children {
-            merged.append(contentsOf: bytes[cursor..<child.offset])
-            merged.append(contentsOf: child.encoder.bytes)
+            merged.append(UnsafeRawBufferPointer(rebasing: current[cursor..<child.offset]))
+            merged.append(child.encoder.buffer.bytes)
             cursor = child.offset
         }
-        merged.append(contentsOf: bytes[cursor...])
-        bytes.replaceSubrange(start..., with: merged)
+        merged.append(UnsafeRawBufferPointer(rebasing: current[cursor...]))
+        buffer.replaceTail(from: start, with: merged)
     }
 
     /// Finishes a child encoder's only value.
@@ -206,16 +282,17 @@ final class _PayloadEncoder: Encoder {
             return
         }
         frame.kind = kind
-        frame.countOffset = bytes.count
-        bytes.append(0)
+        frame.countOffset = buffer.count
+        buffer.append(0)
     }
 
     /// Makes a child encoder for a nested container or super-encoder of the current frame.
     func makeChild(key: any CodingKey, keyString: String?) -> _PayloadEncoder {
-        let child = _PayloadEncoder(codingPath: codingPath + [key])
+        let child = _PayloadEncoder(capacity: 64, codingPath: codingPath + [key])
         frame.count += 1
+        if keyString == nil { buffer.append(1) }   // an unkeyed element's presence byte
         if frame.children == nil { frame.children = [] }
-        frame.children?.append(Child(key: keyString, offset: bytes.count, encoder: child))
+        frame.children?.append(Child(key: keyString, offset: buffer.count, encoder: child))
         return child
     }
 

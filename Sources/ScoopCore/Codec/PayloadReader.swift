@@ -56,23 +56,25 @@ public struct PayloadReader: Sendable {
     /// let options = try reader.read(Options.self)
     /// ```
     public mutating func read<T: Decodable>(_ type: T.Type) throws(PayloadError) -> T {
-        let start = offset
-        let (value, end) = try withCursor { cursor throws(PayloadError) -> (T, Int) in
+        var end = offset
+        let value = try withBytes { raw throws(PayloadError) -> T in
+            var cursor = _ByteCursor(raw, position: end)
             if case .raw(let raw) = _decodePath(T.self) {
                 do throws(_ReadError) {
                     let value = try raw._payloadRead(as: T.self, from: &cursor)
-                    return (value, cursor.position)
+                    end = cursor.position
+                    return value
                 } catch {
                     throw Self.failure(error, T.self)
                 }
             }
-            cursor.position = start
             let decoder = _PayloadDecoder(cursor)
             defer { decoder.invalidate() }
             do {
                 let value = try decoder.decodeValue(T.self)
                 decoder.resolvePendingChild()
-                return (value, decoder.cursor.position)
+                end = decoder.cursor.position
+                return value
             } catch let error as PayloadError {
                 throw error
             } catch {
@@ -157,10 +159,13 @@ public struct PayloadReader: Sendable {
     // MARK: Helpers
 
     private mutating func readFixed<T: _PayloadRawDecodable>(_ type: T.Type) throws(PayloadError) -> T {
-        let (value, end) = try withCursor { cursor throws(PayloadError) -> (T, Int) in
+        var end = offset
+        let value = try withBytes { raw throws(PayloadError) -> T in
+            var cursor = _ByteCursor(raw, position: end)
             do throws(_ReadError) {
                 let value = try T._payloadRead(from: &cursor)
-                return (value, cursor.position)
+                end = cursor.position
+                return value
             } catch {
                 throw Self.failure(error, T.self)
             }
@@ -169,14 +174,15 @@ public struct PayloadReader: Sendable {
         return value
     }
 
-    /// Runs `body` with a cursor at the current offset (positions relative to the slice).
-    private func withCursor<R>(_ body: (inout _ByteCursor) throws(PayloadError) -> R) throws(PayloadError) -> R {
-        let offset = self.offset
-        let result = storage.withUnsafeBytes { raw in
-            var cursor = _ByteCursor(raw, position: offset)
-            return Result { () throws(PayloadError) -> R in try body(&cursor) }
+    /// Runs `body` on the bytes (offsets relative to the slice), keeping the error typed.
+    private func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(PayloadError) -> R) throws(PayloadError) -> R {
+        do {
+            return try storage.withUnsafeBytes { raw in try body(raw) }
+        } catch let error as PayloadError {
+            throw error
+        } catch {
+            throw PayloadError(.unsupported(detail: "unexpected error \(error)"))
         }
-        return try result.get()
     }
 
     private static func failure(_ error: _ReadError, _ type: Any.Type) -> PayloadError {

@@ -45,12 +45,10 @@ public struct PayloadWriter: Sendable {
     /// ```
     public mutating func write<T: Encodable>(_ value: T) throws(PayloadError) {
         if case .raw(let raw) = _encodePath(T.self) {
-            raw._payloadWrite(value, to: &bytes)
+            raw._payloadAppend(value, to: &bytes)
             return
         }
         let encoder = _PayloadEncoder()
-        swap(&encoder.bytes, &bytes)
-        defer { swap(&encoder.bytes, &bytes) }
         do {
             try encoder.encodeValue(value)
         } catch let error as PayloadError {
@@ -59,6 +57,7 @@ public struct PayloadWriter: Sendable {
             throw PayloadError(.encodingFailed(type: _typeName(T.self), underlying: _describe(error)))
         }
         if let misuse = encoder.misuse { throw misuse }
+        bytes.append(contentsOf: encoder.buffer.bytes.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Appends a byte.

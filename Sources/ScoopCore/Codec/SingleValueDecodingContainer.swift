@@ -1,5 +1,5 @@
 /// Reads a single value written by `SingleValueEncodingContainer`: a presence byte
-/// (0 nil, 1 a value follows), then the value.
+/// (0 nil, 1 a value follows), then the value. An optional takes the presence as its own.
 struct _SingleValueDecodingContainer: SingleValueDecodingContainer {
     let decoder: _PayloadDecoder
     let contextID: Int
@@ -61,7 +61,15 @@ struct _SingleValueDecodingContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeRaw(type) }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try beginValue(type)
-        return try decoder.decodeValue(type)
+        try decoder.checkCurrent(contextID)
+        switch marker() {
+        case 1:
+            return try decoder.decodeSlot(type, present: true)
+        case 0:
+            return try decoder.decodeSlot(type, present: false)
+        default:
+            try beginValue(type)   // reports the truncation or the bad byte
+            return try decoder.decodeSlot(type, present: true)
+        }
     }
 }

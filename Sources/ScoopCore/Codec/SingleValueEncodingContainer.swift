@@ -9,13 +9,13 @@ struct _SingleValueEncodingContainer: SingleValueEncodingContainer {
     @inline(__always)
     private func encodeRaw<T: _PayloadRawEncodable>(_ value: T) throws {
         try encoder.checkCurrent(valueID)
-        encoder.bytes.append(1)
-        value._payloadWrite(to: &encoder.bytes)
+        encoder.buffer.append(1)
+        value._payloadWrite(to: &encoder.buffer)
     }
 
     mutating func encodeNil() throws {
         try encoder.checkCurrent(valueID)
-        encoder.bytes.append(0)
+        encoder.buffer.append(0)
     }
 
     mutating func encode(_ value: Bool) throws { try encodeRaw(value) }
@@ -35,7 +35,6 @@ struct _SingleValueEncodingContainer: SingleValueEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         try encoder.checkCurrent(valueID)
-        encoder.bytes.append(1)
-        try encoder.encodeValue(value)
+        try encoder.encodeSlot(value)
     }
 }

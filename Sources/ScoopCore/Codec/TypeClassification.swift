@@ -9,6 +9,7 @@ enum _EncodePath {
     case plain
     case raw(any _PayloadRawEncodable.Type)
     case optional(any _PayloadOptionalEncodable.Type)
+    case direct(any _PayloadDirectEncodable.Type)
 }
 
 /// How the decoder reads a value of some type.
@@ -16,11 +17,12 @@ enum _DecodePath {
     case plain
     case raw(any _PayloadRawDecodable.Type)
     case optional(any _PayloadOptionalDecodable.Type)
+    case direct(any _PayloadDirectDecodable.Type)
 }
 
 /// The scalar types recognised without a cast, most common first.
 @inline(__always)
-private func _scalarType(_ type: Any.Type) -> (any (_PayloadRawEncodable & _PayloadRawDecodable).Type)? {
+func _scalarType(_ type: Any.Type) -> (any (_PayloadRawEncodable & _PayloadRawDecodable).Type)? {
     if type == Int.self { return Int.self }
     if type == String.self { return String.self }
     if type == Double.self { return Double.self }
@@ -43,6 +45,7 @@ func _encodePath<T: Encodable>(_ type: T.Type) -> _EncodePath {
     if _PlainTypes.encoding.contains(type) { return .plain }
     if let raw = type as? any _PayloadRawEncodable.Type { return .raw(raw) }
     if let optional = type as? any _PayloadOptionalEncodable.Type { return .optional(optional) }
+    if let direct = type as? any _PayloadDirectEncodable.Type { return .direct(direct) }
     _PlainTypes.encoding.insert(type)
     return .plain
 }
@@ -52,6 +55,7 @@ func _decodePath<T: Decodable>(_ type: T.Type) -> _DecodePath {
     if _PlainTypes.decoding.contains(type) { return .plain }
     if let raw = type as? any _PayloadRawDecodable.Type { return .raw(raw) }
     if let optional = type as? any _PayloadOptionalDecodable.Type { return .optional(optional) }
+    if let direct = type as? any _PayloadDirectDecodable.Type { return .direct(direct) }
     _PlainTypes.decoding.insert(type)
     return .plain
 }

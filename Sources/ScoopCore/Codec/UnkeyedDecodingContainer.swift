@@ -1,4 +1,5 @@
-/// Reads an unkeyed container: its elements in order, at the decoder's cursor.
+/// Reads an unkeyed container: per element a presence byte and the value, in order,
+/// at the decoder's cursor.
 struct _UnkeyedDecodingContainer: UnkeyedDecodingContainer {
     let decoder: _PayloadDecoder
     let contextID: Int
@@ -12,7 +13,7 @@ struct _UnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     /// Checks the container is current and not at its end; returns the element's index.
     @inline(__always)
-    private func beginElement(_ type: Any.Type) throws -> Int {
+    private func checkElement(_ type: Any.Type) throws -> Int {
         try decoder.checkCurrent(contextID)
         decoder.resolvePendingChild()
         let index = decoder.context.currentIndex
@@ -22,36 +23,48 @@ struct _UnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return index
     }
 
+    /// Reads the next element's presence byte: true when a value follows.
+    @inline(__always)
+    private func readPresence(_ type: Any.Type, index: Int) throws -> Bool {
+        do throws(_ReadError) {
+            switch try decoder.cursor.readByte() {
+            case 0: return false
+            case 1: return true
+            case let byte: throw .corrupted("presence byte \(byte) is neither 0 (nil) nor 1")
+            }
+        } catch {
+            throw decoder.failure(error, type, key: _IndexKey(index))
+        }
+    }
+
     @inline(__always)
     private func decodeRaw<T: _PayloadRawDecodable>(_ type: T.Type) throws -> T {
-        let index = try beginElement(type)
-        decoder.context.pendingPresent = false
+        let index = try checkElement(type)
+        let start = decoder.cursor.position
+        guard try readPresence(type, index: index) else {
+            decoder.cursor.position = start
+            throw decoder.failure(.valueNotFound(type: _typeName(type)), key: _IndexKey(index))
+        }
         do throws(_ReadError) {
             let value = try T._payloadRead(from: &decoder.cursor)
             decoder.context.currentIndex = index &+ 1
             return value
         } catch {
+            decoder.cursor.position = start
             throw decoder.failure(error, T.self, key: _IndexKey(index))
         }
     }
 
+    /// Consumes the element if it is nil; leaves it for `decode` otherwise.
     mutating func decodeNil() throws -> Bool {
-        let index = try beginElement(Any?.self)
-        if decoder.context.pendingPresent { return false }
-        do throws(_ReadError) {
-            switch try decoder.cursor.readByte() {
-            case 0:
-                decoder.context.currentIndex = index &+ 1
-                return true
-            case 1:
-                decoder.context.pendingPresent = true
-                return false
-            case let byte:
-                throw .corrupted("presence byte \(byte) is neither 0 (nil) nor 1")
-            }
-        } catch {
-            throw decoder.failure(error, Any?.self, key: _IndexKey(index))
+        let index = try checkElement(Any?.self)
+        let start = decoder.cursor.position
+        if try readPresence(Any?.self, index: index) {
+            decoder.cursor.position = start
+            return false
         }
+        decoder.context.currentIndex = index &+ 1
+        return true
     }
 
     mutating func decode(_ type: Bool.Type) throws -> Bool { try decodeRaw(type) }
@@ -69,23 +82,25 @@ struct _UnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try decodeRaw(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try decodeRaw(type) }
 
+    /// A failed decode leaves the container where it was, so a type may try another.
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let index = try beginElement(type)
-        if decoder.context.pendingPresent {
-            decoder.context.pendingPresent = false
-            if decoder.path(type).isOptional { decoder.presence = .present }
+        let index = try checkElement(type)
+        let start = decoder.cursor.position
+        do {
+            let present = try readPresence(type, index: index)
+            let value = try decoder.decodeSlot(type, present: present, key: _IndexKey(index))
+            decoder.context.currentIndex = index &+ 1
+            return value
+        } catch {
+            decoder.cursor.position = start
+            throw error
         }
-        defer { decoder.presence = .unknown }
-        let value = try decoder.decodeValue(type, key: _IndexKey(index))
-        decoder.context.currentIndex = index &+ 1
-        return value
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        let index = try beginElement(KeyedDecodingContainer<NestedKey>.self)
-        let child = decoder.makeChild(start: decoder.cursor.position, end: decoder.cursor.end, key: _IndexKey(index))
+        let (index, child) = try childAtNextElement(KeyedDecodingContainer<NestedKey>.self)
         let container = try child.container(keyedBy: type)
         decoder.cursor.position = child.cursor.position
         decoder.context.currentIndex = index &+ 1
@@ -93,20 +108,27 @@ struct _UnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let child = try pendingChild()
-        return try child.unkeyedContainer()
+        let (index, child) = try childAtNextElement((any UnkeyedDecodingContainer).self)
+        let container = try child.unkeyedContainer()
+        decoder.context.pendingChild = child
+        decoder.context.currentIndex = index &+ 1
+        return container
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        try pendingChild()
-    }
-
-    /// A child decoder at the next element; the cursor moves past whatever it reads.
-    private func pendingChild() throws -> _PayloadDecoder {
-        let index = try beginElement((any Decoder).self)
-        let child = decoder.makeChild(start: decoder.cursor.position, end: decoder.cursor.end, key: _IndexKey(index))
+        let (index, child) = try childAtNextElement((any Decoder).self)
         decoder.context.pendingChild = child
         decoder.context.currentIndex = index &+ 1
         return child
+    }
+
+    /// A child decoder at the next (present) element; the cursor follows what it reads.
+    private func childAtNextElement(_ type: Any.Type) throws -> (Int, _PayloadDecoder) {
+        let index = try checkElement(type)
+        guard try readPresence(type, index: index) else {
+            throw decoder.failure(.valueNotFound(type: _typeName(type)), key: _IndexKey(index))
+        }
+        let child = decoder.makeChild(start: decoder.cursor.position, end: decoder.cursor.end, key: _IndexKey(index))
+        return (index, child)
     }
 }

@@ -1,4 +1,5 @@
-/// Writes an unkeyed container: the elements back to back after a count.
+/// Writes an unkeyed container: a count, then per element a presence byte (0 nil,
+/// 1 a value follows) and the value.
 struct _UnkeyedEncodingContainer: UnkeyedEncodingContainer {
     let encoder: _PayloadEncoder
     let valueID: Int
@@ -15,12 +16,13 @@ struct _UnkeyedEncodingContainer: UnkeyedEncodingContainer {
     @inline(__always)
     private func encodeRaw<T: _PayloadRawEncodable>(_ value: T) throws {
         try beginElement()
-        value._payloadWrite(to: &encoder.bytes)
+        encoder.buffer.append(1)
+        value._payloadWrite(to: &encoder.buffer)
     }
 
     mutating func encodeNil() throws {
         try beginElement()
-        encoder.bytes.append(0)
+        encoder.buffer.append(0)
     }
 
     mutating func encode(_ value: Bool) throws { try encodeRaw(value) }
@@ -41,7 +43,7 @@ struct _UnkeyedEncodingContainer: UnkeyedEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         let index = encoder.frame.count
         try beginElement()
-        try encoder.encodeValue(value, key: _IndexKey(index))
+        try encoder.encodeSlot(value, key: _IndexKey(index))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -61,7 +63,7 @@ struct _UnkeyedEncodingContainer: UnkeyedEncodingContainer {
     private func child() -> _PayloadEncoder {
         guard valueID == encoder.valueID else {
             encoder.recordMisuse("a nested container was created after the value it belongs to was finished")
-            return _PayloadEncoder(codingPath: encoder.codingPath)
+            return _PayloadEncoder(capacity: 16, codingPath: encoder.codingPath)
         }
         return encoder.makeChild(key: _IndexKey(encoder.frame.count), keyString: nil)
     }
