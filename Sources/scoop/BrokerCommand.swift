@@ -10,7 +10,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("bind"), help: "ZeroMQ endpoint to bind, e.g. tcp://127.0.0.1:5555 or 'tcp://*:5555'.")
     var bind = "tcp://127.0.0.1:*"
 
-    @Option(name: [.short, .customLong("workers")], help: "The pool's nominal size, reported to workers.")
+    @Option(name: [.customShort("n"), .customLong("workers")], help: "The pool's nominal size, reported to workers.")
     var workers = 1
 
     @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker is declared lost.")

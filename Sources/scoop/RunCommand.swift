@@ -13,7 +13,7 @@ struct RunCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: [.short, .customLong("workers")], help: "Number of workers, the origin included (default: SLURM_NTASKS, PBS_NP, NSLOTS or the hosts' total).")
+    @Option(name: [.customShort("n"), .customLong("workers")], help: "Number of workers, the origin included (default: SLURM_NTASKS, PBS_NP, NSLOTS or the hosts' total).")
     var workers: Int?
 
     @Option(name: .customLong("hosts"), parsing: .upToNextOption, help: "Hosts to run on; a repeated name adds a worker, name:N gives N.")

@@ -13,7 +13,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(name: .customLong("connect"), help: "The broker's address, as `scoop broker` printed it.")
     var connect: String
 
-    @Option(name: [.short, .customLong("workers")], help: "How many worker processes to start here.")
+    @Option(name: [.customShort("n"), .customLong("workers")], help: "How many worker processes to start here.")
     var workers = 1
 
     @Flag(name: .customLong("origin"), help: "The first process started is the origin (runs the program's body).")

@@ -64,6 +64,21 @@ import Testing
         #expect(broker.request(from: w1, count: 1).isEmpty)  // a removed worker gets nothing
     }
 
+    @Test func aGivenBackTaskLeavesTheInFlightTableAndGoesFirst() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        broker.join(w2)
+        _ = broker.request(from: w1, count: 1)
+        _ = broker.submit(task(1))
+        _ = broker.submit(task(2))
+        var returned = task(1)
+        returned.flags.insert(.returned)
+        #expect(broker.giveBack(returned, from: w1).isEmpty)
+        #expect(broker.inFlight[w1]?.isEmpty == true)
+        #expect(broker.queue.map(\.futureID) == [task(1).futureID, task(2).futureID])
+        #expect(broker.request(from: w2, count: 1) == [.init(worker: w2, envelope: task(1))])
+    }
+
     @Test func remoteOnlyTasksNeverReturnToTheirSubmitter() {
         var broker = BrokerScheduler()
         broker.join(w1)

@@ -330,6 +330,24 @@ private func roundTrip<T: Codable & Equatable>(_ value: T, sourceLocation: Sourc
         try roundTrip(intKeyed)
     }
 
+    @Test func dictionariesWriteWhatAKeyedContainerWould() throws {
+        // [String: Int] and [Int: Int] take a fast path; a struct with the same keys
+        // goes through a keyed container: the bytes must agree.
+        struct One: Codable { var x: Int }
+        #expect(try PayloadCodec.encode(["x": 5]) == PayloadCodec.encode(One(x: 5)))
+        #expect(try PayloadCodec.decode(One.self, from: PayloadCodec.encode(["x": 5])).x == 5)
+        #expect(try PayloadCodec.decode([String: Int].self, from: PayloadCodec.encode(One(x: 6))) == ["x": 6])
+        do {
+            _ = try PayloadCodec.decode([Int: Int].self, from: PayloadCodec.encode(["seven": 7]))
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.contains("key 'seven' cannot be read as Int"))
+        }
+        try roundTrip(["a": [1.5], "b": []] as [String: [Double]])
+        try roundTrip(["a": nil, "b": "x"] as [String: String?])
+        try roundTrip([1: ["x": 1], 2: [:]] as [Int: [String: Int]])
+    }
+
     @Test func keysEncodedConditionallyAndDecodedOutOfOrder() throws {
         try roundTrip(Account(id: 7, owner: nil, note: nil, limits: [1, 2]))
         try roundTrip(Account(id: -3, owner: "ann", note: "vip", limits: []))

@@ -49,7 +49,10 @@ final class Node: Sendable {
         self.transport = transport
         self.trace = trace
         self.logger = logger
-        let spill: Int? = transport == nil ? nil : max(1, slots)
+        // With a broker, a future that cannot start now goes to the broker at
+        // once, where the first idle worker pulls it (SCOOP's pull-based
+        // balancing): a long task never hides queued work from idle workers.
+        let spill: Int? = transport == nil ? nil : 0
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
     }
 
@@ -292,7 +295,14 @@ extension Node: NodeTransportDelegate {
             let job = Job(id: envelope.futureID, parent: envelope.parentID, function: envelope.functionID,
                           flags: envelope.flags, work: .remote(envelope))
             emit(.received, job, bytes: envelope.payload.count)
-            if let startNow = state.withLock({ $0.policy.receivedFromBroker(job) }) { start(startNow) }
+            if state.withLock({ $0.policy.receivedFromBroker(job) }) {
+                start(job)
+            } else {
+                var returned = envelope
+                returned.flags.insert(.returned)
+                returned.source = workerID
+                transport?.send(returned)
+            }
         case .result:
             guard let core = state.withLock({ $0.awayFutures.removeValue(forKey: envelope.futureID) }) else {
                 logger.debug("result for unknown or finished future \(envelope.futureID) ignored")

@@ -65,6 +65,7 @@ public struct BrokerCore {
         }
         switch envelope.kind {
         case .task:
+            if envelope.flags.contains(.returned) { return scheduler.giveBack(envelope, from: peer) }
             return scheduler.submit(envelope)
         case .request:
             var reader = PayloadReader(envelope.payload)

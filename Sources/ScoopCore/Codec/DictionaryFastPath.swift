@@ -45,58 +45,12 @@ extension Dictionary: _PayloadDirectDecodable where Key: _PayloadDictionaryKey, 
         var result: [Key: Value] = [:]
         try decoder.forEachKeyedEntry(Self.self) { name, entry in
             guard let key = Key(_payloadKeyString: name) else {
-                throw decoder.failure(.corrupted(type: _typeName(Key.self), detail: "'\(name)' is not a \(Key.self) key"))
+                throw decoder.failure(.corrupted(type: _typeName(Key.self), detail: "key '\(name)' cannot be read as \(Key.self)"))
             }
             result.updateValue(try decoder.decodeEntry(Value.self, entry, key: _StringKey(name)), forKey: key)
         } reserve: { count in
             result.reserveCapacity(count)
         }
         return result
-    }
-}
-
-extension _PayloadDecoder {
-    /// Reads a keyed container at the cursor entry by entry, in order, and moves past it.
-    func forEachKeyedEntry(
-        _ type: Any.Type,
-        _ body: (String, _Entry) throws -> Void,
-        reserve: (Int) -> Void
-    ) throws {
-        var reader = cursor
-        let count: Int
-        do throws(_ReadError) {
-            count = try reader.readLength(limit: reader.remaining / 2, what: "entry count")
-        } catch {
-            throw failure(error, type)
-        }
-        reserve(count)
-        for _ in 0..<count {
-            let entry: _Entry
-            do throws(_ReadError) {
-                entry = try Self.readEntry(&reader)
-            } catch {
-                throw failure(error, type)
-            }
-            try body(keyString(entry), entry)
-        }
-        cursor.position = reader.position
-    }
-
-    /// Reads one entry (key, tag, value bytes) and moves past it.
-    static func readEntry(_ reader: inout _ByteCursor) throws(_ReadError) -> _Entry {
-        let keyCount = try reader.readLength(limit: reader.remaining, what: "key length")
-        let keyStart = reader.position
-        _ = try reader.readSlice(keyCount)
-        let tag = try reader.readVarint()
-        let valueStart = reader.position
-        if tag > 0 {
-            guard tag - 1 <= UInt64(reader.remaining) else {
-                throw .truncated(needed: Int(clamping: tag - 1), available: reader.remaining)
-            }
-            reader.position &+= Int(tag - 1)
-        }
-        return _Entry(
-            keyStart: keyStart, keyCount: keyCount, valueStart: valueStart, valueEnd: reader.position,
-            isNil: tag == 0, next: reader.position)
     }
 }

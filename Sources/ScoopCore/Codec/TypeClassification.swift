@@ -1,5 +1,3 @@
-import Synchronization
-
 // Which path a value takes through the coder. Finding a fast path needs a
 // dynamic cast (tens of nanoseconds); most types have none, so the answer "none"
 // is remembered process-wide, and the common scalars are recognised by identity.
@@ -66,38 +64,5 @@ extension _DecodePath {
     var isOptional: Bool {
         if case .optional = self { return true }
         return false
-    }
-}
-
-/// A lossy, lock-free, process-wide set of types: a direct-mapped table of
-/// metadata addresses. A collision only evicts an entry (costing one more cast
-/// later); a reader never sees a torn entry because each is one atomic word.
-final class _PlainTypes: Sendable {
-    static let encoding = _PlainTypes()
-    static let decoding = _PlainTypes()
-
-    private final class Slot: Sendable {
-        let word = Atomic<UInt>(0)
-    }
-
-    private static let slotCount = 512
-    private let slots: [Slot] = (0..<_PlainTypes.slotCount).map { _ in Slot() }
-
-    @inline(__always)
-    private static func key(_ type: Any.Type) -> (word: UInt, index: Int) {
-        let word = UInt(bitPattern: ObjectIdentifier(type))
-        let index = Int(truncatingIfNeeded: (word >> 4) ^ (word >> 13)) & (slotCount - 1)
-        return (word, index)
-    }
-
-    @inline(__always)
-    func contains(_ type: Any.Type) -> Bool {
-        let (word, index) = Self.key(type)
-        return slots[index].word.load(ordering: .relaxed) == word
-    }
-
-    func insert(_ type: Any.Type) {
-        let (word, index) = Self.key(type)
-        slots[index].word.store(word, ordering: .relaxed)
     }
 }

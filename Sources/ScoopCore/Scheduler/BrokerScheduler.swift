@@ -61,6 +61,20 @@ public struct BrokerScheduler {
         return match()
     }
 
+    /// A worker gives back a future it was sent but cannot start now: it
+    /// leaves the worker's in-flight table and goes to the head of the queue.
+    public mutating func giveBack(_ task: Envelope, from worker: WorkerID) -> [Dispatch] {
+        var task = task
+        task.flags.remove(.returned)
+        if location[task.futureID] == worker {
+            location[task.futureID] = nil
+            inFlight[worker]?[task.futureID] = nil
+        }
+        queue.prepend(task)
+        peakQueueLength = max(peakQueueLength, queue.count)
+        return match()
+    }
+
     /// A future finished (its result passed through the broker): forget where it ran.
     /// Returns the worker it ran on, if it was known.
     @discardableResult

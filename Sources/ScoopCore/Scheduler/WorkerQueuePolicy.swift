@@ -63,16 +63,15 @@ public struct WorkerQueuePolicy<Job> {
         return .queued
     }
 
-    /// Accepts a future the broker sent in answer to a request: it starts now
-    /// if a slot is free, else it waits at the head of the local queue.
-    public mutating func receivedFromBroker(_ job: Job) -> Job? {
+    /// Accepts a future the broker sent in answer to a request. Returns true
+    /// when it starts now (it holds a slot); false when every slot filled up
+    /// since the request: the future must go back to the broker rather than
+    /// wait here while other workers may be idle.
+    public mutating func receivedFromBroker(_ job: Job) -> Bool {
         if outstandingRequests > 0 { outstandingRequests -= 1 }
-        if running < slots {
-            running += 1
-            return job
-        }
-        queue.prepend(job)
-        return nil
+        guard running < slots else { return false }
+        running += 1
+        return true
     }
 
     /// A running future finished: its slot is free. Returns the next future to start.

@@ -104,4 +104,7 @@ public struct EnvelopeFlags: OptionSet, Sendable, Hashable {
     public static let remoteOnly = EnvelopeFlags(rawValue: 1 << 2)
     /// The future was cancelled (on a `.result`).
     public static let cancelled = EnvelopeFlags(rawValue: 1 << 3)
+    /// A task a worker gives back to the broker: it was sent to it, but the
+    /// worker became busy meanwhile (it runs at the head of the queue elsewhere).
+    public static let returned = EnvelopeFlags(rawValue: 1 << 4)
 }
