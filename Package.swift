@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .library(name: "Scoop", targets: ["Scoop"]),
         .executable(name: "scoop", targets: ["scoop"]),
+        .executable(name: "scoop-bench", targets: ["scoop-bench"]),
     ] + examples.map { .executable(name: $0, targets: [$0]) },
     traits: [
         .trait(name: "ZeroMQ", description: "The ZeroMQ broker transport (needs libzmq, Debian: libzmq3-dev)."),
@@ -108,6 +109,16 @@ let package = Package(
                 "ScoopLaunch", "ScoopCore", "ScoopZeroMQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks (the peer workloads; micro benchmarks live in Benchmarks/).
+        .executableTarget(
+            name: "scoop-bench",
+            dependencies: [
+                "Scoop",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -37,8 +37,16 @@ public struct PayloadError: Error, CustomStringConvertible, Equatable, Sendable 
     }
 
     /// What went wrong.
+    ///
+    /// ```swift
+    /// if case .keyNotFound(let key) = error.reason { print("missing \(key)") }
+    /// ```
     public var reason: Reason
     /// Where: keys joined with `.`, indices in brackets (`points[3].x`); empty at the top level.
+    ///
+    /// ```swift
+    /// log.error("bad argument at \(error.codingPath)")
+    /// ```
     public var codingPath: String
 
     /// Creates an error; ``codingPath`` is empty at the top level.
@@ -51,6 +59,11 @@ public struct PayloadError: Error, CustomStringConvertible, Equatable, Sendable 
         self.codingPath = codingPath
     }
 
+    /// A sentence for the log, starting with `payload:`.
+    ///
+    /// ```swift
+    /// print(error)   // payload: no value for key 'c' at the top level
+    /// ```
     public var description: String {
         let place = codingPath.isEmpty ? "at the top level" : "at \(codingPath)"
         switch reason {

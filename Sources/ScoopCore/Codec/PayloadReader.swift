@@ -14,6 +14,10 @@
 public struct PayloadReader: Sendable {
     private let storage: ArraySlice<UInt8>
     /// Bytes consumed so far, from the start of the payload.
+    ///
+    /// ```swift
+    /// let header = try reader.readUInt32(); assert(reader.offset == 4)
+    /// ```
     public private(set) var offset = 0
 
     /// Reads `bytes` from the start.

@@ -14,6 +14,10 @@
 /// ```
 public struct PayloadWriter: Sendable {
     /// The bytes written so far.
+    ///
+    /// ```swift
+    /// envelope.payload = writer.bytes
+    /// ```
     public var bytes: [UInt8]
 
     /// Creates an empty writer.

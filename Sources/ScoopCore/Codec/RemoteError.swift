@@ -64,6 +64,10 @@ public struct RemoteError: Error, Codable, Sendable, Equatable, CustomStringConv
     }
 
     /// `Type (from task 'f' on worker 2@host): message`; the parts not known are left out.
+    ///
+    /// ```swift
+    /// RemoteError(typeName: "X", message: "m", function: "f").description   // X (from task 'f'): m
+    /// ```
     public var description: String {
         var origin: [String] = []
         if let function { origin.append("task '\(function)'") }

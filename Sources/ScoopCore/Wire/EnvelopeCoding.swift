@@ -20,6 +20,10 @@
 extension Envelope {
     /// The magic number that starts every envelope: `0x5343`, stored little-endian,
     /// so the first two bytes on the wire are `0x43 0x53` ("CS").
+    ///
+    /// ```swift
+    /// let looksLikeAnEnvelope = bytes.count >= 2 && bytes[0] == 0x43 && bytes[1] == 0x53
+    /// ```
     public static let magic: UInt16 = 0x5343
 
     /// The size in bytes of the fixed header that precedes the payload.

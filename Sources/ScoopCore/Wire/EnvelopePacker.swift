@@ -10,6 +10,10 @@
 public struct EnvelopePacker: Sendable {
     private var buffer: [UInt8] = []
     /// The number of envelopes appended since the last ``take()``.
+    ///
+    /// ```swift
+    /// if packer.count >= 64 { flush(packer.take()) }
+    /// ```
     public private(set) var count = 0
 
     /// Creates an empty packer.

@@ -25,6 +25,11 @@ public enum WireError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Bytes were left after the one envelope that was expected.
     case trailingBytes(Int)
 
+    /// A sentence for the log, starting with `wire:`.
+    ///
+    /// ```swift
+    /// print(WireError.trailingBytes(2))   // wire: 2 unexpected bytes after the envelope
+    /// ```
     public var description: String {
         switch self {
         case let .truncated(needed, available):
