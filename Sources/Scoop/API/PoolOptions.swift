@@ -16,10 +16,17 @@ public struct PoolOptions: Sendable {
     public var checkCodec: Bool
     /// Log level of swift-scoop's own messages (`SCOOP_LOG_LEVEL` overrides it).
     public var logLevel: Logger.Level
+    /// Runs the multi-process protocol (broker, join, spill, pull, results
+    /// routed by id, every payload encoded) with this many nodes inside this
+    /// process instead of threads: what a cluster does, testable anywhere.
+    /// Ignored when the program was started by `scoop run` or `mpirun`.
+    public var simulatedProcesses: Int?
 
-    public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning) {
+    public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning,
+                simulatedProcesses: Int? = nil) {
         self.workers = workers
         self.checkCodec = checkCodec
         self.logLevel = logLevel
+        self.simulatedProcesses = simulatedProcesses
     }
 }

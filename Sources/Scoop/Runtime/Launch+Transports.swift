@@ -38,8 +38,49 @@ extension Launch {
         #endif
     }
 
+    /// A rank of `mpirun`/`srun`: rank 0 is the origin and schedules; the others are workers.
     static func startMPI(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
                          logger: Logger) async throws -> Node {
-        throw ScoopError.invalidArgument("this program was started by mpirun, but the MPI transport is not built yet")
+        #if MPI
+        let (transport, rank, size) = try MPITransport.start(hostName: environment.hostName, logger: logger)
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(rank)@\(environment.hostName)"
+        let node = Node(workerID: WorkerID(rank), workerCount: size, slots: 1, transportKind: .mpi,
+                        hostName: environment.hostName, registry: registry, options: options,
+                        transport: transport, trace: nil, logger: logger)
+        try await transport.start(delegate: node)
+        node.requestWorkIfIdle()
+        return node
+        #else
+        throw ScoopError.invalidArgument("this program was started by mpirun, but it was built without the MPI trait")
+        #endif
+    }
+
+    /// Several nodes in this process, linked through an in-process broker:
+    /// the multi-process protocol without processes (tests, debugging).
+    static func startInMemory(processes: Int, registry: Registry, options: PoolOptions,
+                              environment: ProcessEnvironment, logger: Logger) async throws -> Node {
+        guard processes >= 1 else {
+            throw ScoopError.invalidArgument("PoolOptions.simulatedProcesses must be at least 1 (got \(processes))")
+        }
+        let hub = BrokerHub(workerCount: processes, logger: logger)
+        var nodes: [Node] = []
+        for index in 0..<processes {
+            let link = LocalNodeLink(hub: hub, workerID: WorkerID(index), workerCount: processes,
+                                     kind: .inMemory, hostName: environment.hostName)
+            let node = Node(workerID: WorkerID(index), workerCount: processes, slots: 1, transportKind: .inMemory,
+                            hostName: environment.hostName, registry: registry, options: options,
+                            transport: link, trace: nil, logger: logger)
+            try await link.start(delegate: node)
+            nodes.append(node)
+        }
+        for node in nodes { node.requestWorkIfIdle() }
+        for node in nodes.dropFirst() {
+            Task {
+                _ = await node.waitForShutdown()
+                await node.transport?.shutdown()
+            }
+        }
+        return nodes[0]
     }
 }

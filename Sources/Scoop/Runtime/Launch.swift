@@ -13,6 +13,10 @@ enum Launch {
         if MPIDetection.isUnderMPI(environment.variables) {
             return try await startMPI(registry: registry, options: options, environment: environment, logger: logger)
         }
+        if let processes = options.simulatedProcesses {
+            return try await startInMemory(processes: processes, registry: registry, options: options,
+                                           environment: environment, logger: logger)
+        }
         return try startThreads(registry: registry, options: options, environment: environment, logger: logger)
     }
 

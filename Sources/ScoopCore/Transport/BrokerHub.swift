@@ -1,0 +1,70 @@
+import Logging
+import Synchronization
+
+/// A broker that lives inside a process: ``BrokerCore`` behind a lock, with a
+/// delivery route per member. MPI's rank 0 (the origin and the scheduler)
+/// and the in-memory test cluster use it; the ZeroMQ broker drives the same
+/// core from its socket thread instead.
+///
+/// Thread-safe. Sends are computed under the lock and delivered after it is
+/// released, so a route may feed envelopes straight back into the hub.
+public final class BrokerHub: Sendable {
+    private let core: Mutex<BrokerCore>
+    private let routes = Mutex<[WorkerID: @Sendable (Envelope) -> Void]>([:])
+    private let logger: Logger
+
+    public init(workerCount: Int, logger: Logger) {
+        self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount))
+        self.logger = logger
+    }
+
+    /// Says how to reach `worker` (before it sends its join).
+    public func attach(_ worker: WorkerID, route: @escaping @Sendable (Envelope) -> Void) {
+        routes.withLock { $0[worker] = route }
+    }
+
+    /// Handles an envelope from `peer`.
+    public func receive(_ envelope: Envelope, from peer: WorkerID) {
+        let (sends, notices) = core.withLock { core in
+            (core.receive(envelope, from: peer), core.takeNotices())
+        }
+        log(notices)
+        deliver(sends)
+    }
+
+    /// A member is gone: its futures are re-queued.
+    public func remove(_ peer: WorkerID) {
+        let (sends, notices) = core.withLock { core in (core.remove(peer), core.takeNotices()) }
+        log(notices)
+        deliver(sends)
+    }
+
+    /// Whether the origin has ended the run.
+    public var isShutDown: Bool { core.withLock { $0.isShutDown } }
+
+    /// Counters for the run summary.
+    public var counters: BrokerCore.Counters { core.withLock { $0.counters } }
+
+    private func deliver(_ sends: [BrokerCore.Send]) {
+        guard !sends.isEmpty else { return }
+        let table = routes.withLock { $0 }
+        for send in sends {
+            guard let route = table[send.worker] else {
+                logger.warning("no route to worker \(send.worker.rawValue); \(send.envelope.kind) dropped")
+                continue
+            }
+            route(send.envelope)
+        }
+    }
+
+    private func log(_ notices: [BrokerCore.Notice]) {
+        for notice in notices {
+            switch notice {
+            case .refused(let reason): logger.error("refused a join: \(reason)")
+            case .dropped(let reason): logger.warning("dropped: \(reason)")
+            case .originLost: logger.error("the origin was lost: ending the run")
+            case .joined, .shutdown: break
+            }
+        }
+    }
+}
