@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScoopZeroMQ
 
 /// `scoop broker`: a broker on its own, for pools assembled by hand with `scoop worker`.
@@ -24,7 +25,9 @@ struct BrokerCommand: AsyncParsableCommand {
         let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers,
                                       heartbeat: Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout),
                                       logger: logger)
+        // The first line of stdout is the address: flush it now (stdout may be a pipe, fully buffered).
         print(broker.endpoint)
+        fflush(nil)
         let summary = await broker.waitUntilShutdown()
         broker.stop()
         if let failure = summary.failure {

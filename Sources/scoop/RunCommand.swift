@@ -46,6 +46,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker or the broker is declared lost.")
     var heartbeatTimeout: Double = 10
 
+    @Option(name: .customLong("backend"), help: "zeromq (default: a broker and ssh) or mpi (runs mpirun for you).")
+    var backend: Backend = .zeromq
+
+    enum Backend: String, ExpressibleByArgument, CaseIterable {
+        case zeromq, mpi
+    }
+
     @OptionGroup var logging: LoggingOptions
 
     @Argument(parsing: .captureForPassthrough, help: "-- PROGRAM [ARGUMENTS...]")
@@ -70,6 +77,9 @@ struct RunCommand: AsyncParsableCommand {
         let placements = try WorkerPlacement.place(workers: count, on: list.hosts, localCores: localCores)
         logger.info("\(count) workers on \(placements.map { "\($0.host)×\($0.workers)" }.joined(separator: ", ")) (hosts from \(list.source))")
 
+        if backend == .mpi {
+            try MPILaunch.exec(placements: placements, command: command, localCores: localCores, logger: logger)
+        }
         var forwarded: [String: String] = [:]
         for pair in environment {
             let parts = pair.split(separator: "=", maxSplits: 1)

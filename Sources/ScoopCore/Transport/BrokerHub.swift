@@ -12,6 +12,7 @@ public final class BrokerHub: Sendable {
     private let core: Mutex<BrokerCore>
     private let routes = Mutex<[WorkerID: @Sendable (Envelope) -> Void]>([:])
     private let logger: Logger
+    private let memberWaiters = Mutex<[(count: Int, signal: OnceSignal)]>([])
 
     public init(workerCount: Int, logger: Logger) {
         self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount))
@@ -30,6 +31,7 @@ public final class BrokerHub: Sendable {
         }
         log(notices)
         deliver(sends)
+        if notices.contains(where: { if case .joined = $0 { true } else { false } }) { notifyMemberWaiters() }
     }
 
     /// A member is gone: its futures are re-queued.
@@ -37,6 +39,32 @@ public final class BrokerHub: Sendable {
         let (sends, notices) = core.withLock { core in (core.remove(peer), core.takeNotices()) }
         log(notices)
         deliver(sends)
+    }
+
+    /// Waits until `count` members have joined (MPI's rank 0 waits for every
+    /// rank before it finalizes: a rank that joins after that would never be
+    /// answered). Returns false if `timeout` elapsed first.
+    public func waitForMembers(_ count: Int, timeout: Duration) async -> Bool {
+        let waiter = OnceSignal()
+        memberWaiters.withLock { $0.append((count, waiter)) }
+        notifyMemberWaiters()
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            waiter.fire()
+        }
+        await waiter.wait()
+        timer.cancel()
+        return core.withLock { $0.members.count >= count }
+    }
+
+    private func notifyMemberWaiters() {
+        let members = core.withLock { $0.members.count }
+        let ready = memberWaiters.withLock { waiters -> [OnceSignal] in
+            let ready = waiters.filter { $0.count <= members }.map(\.signal)
+            waiters.removeAll { $0.count <= members }
+            return ready
+        }
+        for signal in ready { signal.fire() }
     }
 
     /// Whether the origin has ended the run.
@@ -65,6 +93,32 @@ public final class BrokerHub: Sendable {
             case .originLost: logger.error("the origin was lost: ending the run")
             case .joined, .shutdown: break
             }
+        }
+    }
+}
+
+/// A signal fired at most once and awaited by one task.
+final class OnceSignal: Sendable {
+    private let state = Mutex<(fired: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func fire() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.fired else { return nil }
+            state.fired = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state -> Bool in
+                if state.fired { return true }
+                state.continuation = continuation
+                return false
+            }
+            if now { continuation.resume() }
         }
     }
 }

@@ -26,38 +26,64 @@ public final class ChildProcess: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        for (pipe, forwarder) in [(out, stdout), (err, stderr)] {
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let data = handle.availableData
-                if data.isEmpty {
-                    handle.readabilityHandler = nil
-                    forwarder.flush()
-                } else {
-                    forwarder.feed(Array(data))
-                }
-            }
-        }
-        let exit = ExitSignal()
+        let exit = ExitSignal(outputs: 2)
+        let drainLimit = Self.outputDrainLimit
         process.terminationHandler = { finished in
             let signalled = finished.terminationReason == .uncaughtSignal
             exit.finish(status: signalled ? 128 + finished.terminationStatus : finished.terminationStatus)
+            // A descendant that inherited the pipes may keep them open: stop waiting for them after a while.
+            DispatchQueue.global().asyncAfter(deadline: .now() + drainLimit) { exit.stopWaitingForOutput() }
         }
         try process.run()
+        // One blocking reader thread per pipe, not `readabilityHandler`: tearing
+        // down its dispatch read source crashes libdispatch on Linux
+        // (swift-corelibs-libdispatch#949) and can lose the last output.
+        for (pipe, forwarder, name) in [(out, stdout, "stdout"), (err, stderr, "stderr")] {
+            Self.forward(pipe.fileHandleForReading, to: forwarder, name: "scoop-\(name)-\(workerID)", then: exit)
+        }
         self.exit = exit
         self.processID = process.processIdentifier
         self.process = Mutex(process)
     }
 
-    /// Waits for the process to end; returns its exit status (128 + signal if killed).
+    /// Waits for the process to end and its output to be forwarded (its
+    /// stdout and stderr closed, or ``outputDrainLimit`` after it ended);
+    /// returns its exit status (128 + signal if killed).
     public func wait() async -> Int32 { await exit.wait() }
 
-    /// The exit status, if it has ended.
+    /// The exit status, if it has ended (its last output may still be on its way).
     public var exitStatus: Int32? { exit.status }
+
+    /// How long ``wait()`` waits, after the process ended, for the end of its output.
+    static let outputDrainLimit = DispatchTimeInterval.seconds(2)
 
     /// Sends `signal` (SIGTERM by default) if it still runs.
     public func terminate(signal: Int32 = SIGTERM) {
         guard exitStatus == nil else { return }
         kill(processID, signal)
+    }
+
+    /// Reads `handle` until end of file on a thread of its own, feeding `forwarder`.
+    private static func forward(_ handle: FileHandle, to forwarder: LineForwarder, name: String, then exit: ExitSignal) {
+        let thread = Thread {
+            let descriptor = handle.fileDescriptor
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    forwarder.feed(Array(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            forwarder.flush()
+            try? handle.close()
+            exit.outputClosed()
+        }
+        thread.name = name
+        thread.start()
     }
 
     /// Finds `name` on PATH unless it is a path already.
@@ -71,18 +97,45 @@ public final class ChildProcess: Sendable {
     }
 }
 
-/// A process's exit status, set once, awaited by any number of tasks.
+/// A process's exit status, set once, awaited by any number of tasks; the
+/// waiters resume once the process ended and its outputs are closed (or no
+/// longer waited for), so that its last lines are forwarded before.
 final class ExitSignal: Sendable {
-    private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private struct State {
+        var status: Int32?
+        var openOutputs: Int
+        var waiters: [CheckedContinuation<Int32, Never>] = []
+        var isComplete: Bool { status != nil && openOutputs == 0 }
+    }
+    private let state: Mutex<State>
+
+    init(outputs: Int = 0) { state = Mutex(State(openOutputs: outputs)) }
 
     var status: Int32? { state.withLock { $0.status } }
 
     func finish(status: Int32) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-            guard state.status == nil else { return [] }
+        update { state in
+            guard state.status == nil else { return }
             state.status = status
+        }
+    }
+
+    /// One of the process's outputs reached its end.
+    func outputClosed() {
+        update { $0.openOutputs = max(0, $0.openOutputs - 1) }
+    }
+
+    /// Stops waiting for outputs still open (held by a descendant).
+    func stopWaitingForOutput() {
+        update { $0.openOutputs = 0 }
+    }
+
+    private func update(_ change: (inout State) -> Void) {
+        let (status, waiters) = state.withLock { state -> (Int32, [CheckedContinuation<Int32, Never>]) in
+            change(&state)
+            guard state.isComplete, let status = state.status else { return (0, []) }
             defer { state.waiters = [] }
-            return state.waiters
+            return (status, state.waiters)
         }
         for waiter in waiters { waiter.resume(returning: status) }
     }
@@ -90,7 +143,7 @@ final class ExitSignal: Sendable {
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status: Int32? = state.withLock {
-                if let status = $0.status { return status }
+                if $0.isComplete, let status = $0.status { return status }
                 $0.waiters.append(continuation)
                 return nil
             }

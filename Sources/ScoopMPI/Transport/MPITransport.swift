@@ -17,36 +17,35 @@ public enum MPITransport {
     /// Starts MPI on its progress thread and returns this rank's link to the pool.
     public static func start(hostName: String, logger: Logger) throws -> (transport: any NodeTransport, rank: Int, size: Int) {
         let reference = MPIEngineReference()
-        let hub = Mutex<BrokerHub?>(nil)
-        let workerLink = Mutex<MPIWorkerLink?>(nil)
+        // Messages can arrive before this rank knows its role (rank 0's hub or
+        // a worker's link is built once MPI tells the rank): they wait here.
+        let inbox = MPIInbox()
         let engine = try MPIProgressEngine.start { source, tag, bytes in
             guard tag == envelopeTag else { return }
-            if let hub = hub.withLock({ $0 }) {
-                // Rank 0: a worker rank's envelopes go to the scheduler.
-                guard let envelopes = try? bytes.withUnsafeBytes({ try Envelope.decodeAll($0) }) else {
-                    logger.warning("dropped an unreadable message from rank \(source)")
-                    return
-                }
-                for envelope in envelopes { hub.receive(envelope, from: WorkerID(source)) }
-            } else {
-                workerLink.withLock { $0 }?.received(bytes)
-            }
+            inbox.deliver(source: source, bytes: bytes)
         }
         reference.set(engine)
         let rank = engine.rank, size = engine.size
-        var logger = logger
-        logger[metadataKey: "rank"] = "\(rank)"
+        var rankLogger = logger
+        rankLogger[metadataKey: "rank"] = "\(rank)"
+        let logger = rankLogger
         if rank == 0 {
             let brokerHub = BrokerHub(workerCount: size, logger: logger)
             for worker in 1..<max(1, size) {
                 brokerHub.attach(WorkerID(worker)) { envelope in reference.send(envelope.encoded(), to: worker) }
             }
-            hub.withLock { $0 = brokerHub }
+            inbox.setHandler { source, bytes in
+                guard let envelopes = try? bytes.withUnsafeBytes({ try Envelope.decodeAll($0) }) else {
+                    logger.warning("dropped an unreadable message from rank \(source)")
+                    return
+                }
+                for envelope in envelopes { brokerHub.receive(envelope, from: WorkerID(source)) }
+            }
             let link = LocalNodeLink(hub: brokerHub, workerID: .origin, workerCount: size, kind: .mpi, hostName: hostName)
-            return (RankZeroLink(link: link, engine: reference), rank, size)
+            return (RankZeroLink(link: link, hub: brokerHub, engine: reference, logger: logger), rank, size)
         }
         let link = MPIWorkerLink(engine: reference, rank: rank, size: size, hostName: hostName, logger: logger)
-        workerLink.withLock { $0 = link }
+        inbox.setHandler { _, bytes in link.received(bytes) }
         return (link, rank, size)
     }
 }
@@ -54,20 +53,29 @@ public enum MPITransport {
 /// Rank 0's link: the in-process link to the scheduler, plus MPI's shutdown.
 final class RankZeroLink: NodeTransport {
     private let link: LocalNodeLink
+    private let hub: BrokerHub
     private let engine: MPIEngineReference
+    private let logger: Logger
     var kind: TransportKind { .mpi }
     var workerID: WorkerID { link.workerID }
     var workerCount: Int { link.workerCount }
     var hostName: String { link.hostName }
 
-    init(link: LocalNodeLink, engine: MPIEngineReference) {
+    init(link: LocalNodeLink, hub: BrokerHub, engine: MPIEngineReference, logger: Logger) {
         self.link = link
+        self.hub = hub
         self.engine = engine
+        self.logger = logger
     }
 
     func start(delegate: any NodeTransportDelegate) async throws { try await link.start(delegate: delegate) }
     func send(_ envelope: Envelope) { link.send(envelope) }
+    /// Ends the run: every rank must have joined (and so received the
+    /// shutdown) before MPI is finalized, or a late rank would wait forever.
     func shutdown() async {
+        if !(await hub.waitForMembers(workerCount, timeout: .seconds(60))) {
+            logger.error("not every rank joined the pool within 60 s; finalizing anyway")
+        }
         await link.shutdown()
         engine.shutdown()
     }
@@ -91,5 +99,31 @@ final class MPIEngineReference: Sendable {
             return !done
         }
         if first { engine.withLock { $0 }?.shutdown() }
+    }
+}
+
+/// Holds messages that arrive before the rank's handler exists, then
+/// delivers everything in arrival order. Deliveries come from the progress
+/// thread only; the handler runs under the lock, which it never re-enters.
+final class MPIInbox: Sendable {
+    typealias Handler = @Sendable (_ source: Int, _ bytes: [UInt8]) -> Void
+    private let state = Mutex<(handler: Handler?, pending: [(Int, [UInt8])])>((nil, []))
+
+    func deliver(source: Int, bytes: [UInt8]) {
+        state.withLock { state in
+            if let handler = state.handler {
+                handler(source, bytes)
+            } else {
+                state.pending.append((source, bytes))
+            }
+        }
+    }
+
+    func setHandler(_ handler: @escaping Handler) {
+        state.withLock { state in
+            for (source, bytes) in state.pending { handler(source, bytes) }
+            state.pending = []
+            state.handler = handler
+        }
     }
 }

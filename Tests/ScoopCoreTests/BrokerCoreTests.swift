@@ -1,0 +1,117 @@
+import ScoopCore
+import Testing
+
+@Suite struct BrokerCoreTests {
+    func join(_ worker: WorkerID, build: String = "build-a", version: UInt8 = Envelope.protocolVersion) -> Envelope {
+        let request = JoinRequest(protocolVersion: version, build: build, workerID: worker.rawValue,
+                                  host: "host\(worker.rawValue)", processID: 1, slots: 1)
+        return Envelope(kind: .join, source: worker, payload: try! PayloadCodec.encode(request))
+    }
+
+    func constant(_ name: String, _ value: Int, from worker: WorkerID) -> Envelope {
+        Envelope(kind: .constant, source: worker, target: .none,
+                 payload: SharedConstantRecord(name: name, value: try! PayloadCodec.encode(value)).payload)
+    }
+
+    @Test func aJoinIsWelcomedAndTheFirstBuildBecomesTheRunsBuild() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        let sends = core.receive(join(.origin), from: .origin)
+        #expect(sends.map(\.envelope.kind) == [.welcome])
+        #expect(core.expectedBuild == "build-a")
+        #expect(core.members.keys.contains(.origin))
+    }
+
+    @Test func aMismatchedBinaryIsRefusedNamingBothBuilds() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        _ = core.receive(join(.origin), from: .origin)
+        let sends = core.receive(join(WorkerID(1), build: "build-b"), from: WorkerID(1))
+        #expect(sends.map(\.envelope.kind) == [.refuse])
+        let reason = String(decoding: sends[0].envelope.payload, as: UTF8.self)
+        #expect(reason.contains("build-a") && reason.contains("build-b") && reason.contains("host1"))
+        #expect(core.counters.refusedJoins == 1)
+        #expect(core.members[WorkerID(1)] == nil)
+    }
+
+    @Test func anotherProtocolVersionIsRefused() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 1)
+        let sends = core.receive(join(.origin, version: 99), from: .origin)
+        #expect(sends.map(\.envelope.kind) == [.refuse])
+        #expect(String(decoding: sends[0].envelope.payload, as: UTF8.self).contains("protocol version 99"))
+    }
+
+    @Test func messagesFromPeersThatHaveNotJoinedAreDropped() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 1)
+        let task = Envelope(kind: .task, futureID: FutureID(owner: WorkerID(5), sequence: 1), source: WorkerID(5))
+        #expect(core.receive(task, from: WorkerID(5)).isEmpty)
+        #expect(core.counters.dropped == 1)
+        #expect(core.scheduler.queue.isEmpty)
+    }
+
+    @Test func constantsGoToEveryoneElseAndToLateJoiners() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        _ = core.receive(join(.origin), from: .origin)
+        _ = core.receive(join(WorkerID(1)), from: WorkerID(1))
+        let sends = core.receive(constant("alpha", 1, from: .origin), from: .origin)
+        #expect(sends.map(\.worker) == [WorkerID(1)])
+        #expect(core.receive(constant("alpha", 2, from: WorkerID(1)), from: WorkerID(1)).isEmpty)  // write-once
+        let late = core.receive(join(WorkerID(2)), from: WorkerID(2))
+        #expect(late.map(\.envelope.kind) == [.welcome, .constant])
+        let record = try? SharedConstantRecord(payload: late[1].envelope.payload)
+        #expect(record?.name == "alpha")
+        #expect(record.map { try? PayloadCodec.decode(Int.self, from: $0.value) } == 1)
+    }
+
+    @Test func resultsAreRoutedToTheFuturesOwner() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        _ = core.receive(join(.origin), from: .origin)
+        _ = core.receive(join(WorkerID(1)), from: WorkerID(1))
+        let id = FutureID(owner: .origin, sequence: 7)
+        _ = core.receive(Envelope(kind: .request, source: WorkerID(1), payload: [1, 0, 0, 0]), from: WorkerID(1))
+        let dispatch = core.receive(Envelope(kind: .task, futureID: id, source: .origin, payload: [42]), from: .origin)
+        #expect(dispatch.map(\.worker) == [WorkerID(1)])
+        let routed = core.receive(Envelope(kind: .result, futureID: id, source: WorkerID(1), target: .origin), from: WorkerID(1))
+        #expect(routed.map(\.worker) == [.origin])
+        #expect(core.scheduler.inFlight[WorkerID(1)]?.isEmpty == true)
+    }
+
+    @Test func aLostWorkersFuturesAreRequeued() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
+        _ = core.receive(Envelope(kind: .request, source: WorkerID(1), payload: [1, 0, 0, 0]), from: WorkerID(1))
+        let id = FutureID(owner: .origin, sequence: 1)
+        _ = core.receive(Envelope(kind: .task, futureID: id, source: .origin), from: .origin)
+        _ = core.receive(Envelope(kind: .request, source: WorkerID(2), payload: [1, 0, 0, 0]), from: WorkerID(2))
+        let sends = core.remove(WorkerID(1))
+        #expect(sends.map(\.worker) == [WorkerID(2)])
+        #expect(sends.first?.envelope.futureID == id)
+        #expect(core.counters.requeued == 1)
+    }
+
+    @Test func theOriginsShutdownReachesEveryWorkerAndOnlyTheOriginMayEndTheRun() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
+        #expect(core.receive(Envelope(kind: .shutdown, source: WorkerID(1)), from: WorkerID(1)).isEmpty)
+        #expect(!core.isShutDown)
+        let sends = core.receive(Envelope(kind: .shutdown, source: .origin), from: .origin)
+        #expect(Set(sends.map(\.worker)) == [WorkerID(1), WorkerID(2)])
+        #expect(core.isShutDown)
+    }
+
+    @Test func losingTheOriginEndsTheRun() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        _ = core.receive(join(.origin), from: .origin)
+        _ = core.receive(join(WorkerID(1)), from: WorkerID(1))
+        let sends = core.remove(.origin)
+        #expect(sends.map(\.envelope.kind) == [.shutdown])
+        #expect(core.isShutDown)
+        #expect(core.takeNotices().contains(.originLost))
+    }
+
+    @Test func malformedRequestsAreDroppedAndCounted() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 1)
+        _ = core.receive(join(.origin), from: .origin)
+        #expect(core.receive(Envelope(kind: .request, source: .origin, payload: [1]), from: .origin).isEmpty)
+        #expect(core.receive(Envelope(kind: .constant, source: .origin, payload: [0xFF, 0xFF]), from: .origin).isEmpty)
+        #expect(core.counters.dropped == 2)
+    }
+}
