@@ -21,6 +21,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Scoop", targets: ["Scoop"]),
+        // The wire format, codec, scheduler and transport protocols, for transport authors and benchmarks.
+        .library(name: "ScoopCore", targets: ["ScoopCore"]),
         .executable(name: "scoop", targets: ["scoop"]),
         .executable(name: "scoop-bench", targets: ["scoop-bench"]),
     ] + examples.map { .executable(name: $0, targets: [$0]) },

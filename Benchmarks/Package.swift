@@ -21,6 +21,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Scoop", package: "swift-scoop"),
+                .product(name: "ScoopCore", package: "swift-scoop"),
             ],
             path: "Benchmarks/ScoopMicro",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -1,5 +1,6 @@
 import Benchmark
 import Scoop
+import ScoopCore
 
 // The hot paths: the payload codec, the envelope, the broker's scheduling and
 // routing, and a threads-transport submit → await.
