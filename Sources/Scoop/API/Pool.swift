@@ -34,7 +34,16 @@ public enum Pool {
     ) async throws -> T {
         let registry = try Registry(functions)
         let environment = ProcessEnvironment.current
-        let node = try await Launch.makeNode(registry: registry, options: options, environment: environment)
+        let node: Node
+        do {
+            node = try await Launch.makeNode(registry: registry, options: options, environment: environment)
+        } catch where Launch.wasLaunched(environment) {
+            // Started by `scoop run` or `mpirun`: say why this process cannot
+            // join and end it, rather than trap on an error thrown from `main`.
+            let role = environment["SCOOP_WORKER_ID"].map { "worker \($0)" } ?? "this process"
+            Launch.reportFatal("\(role) on \(environment.hostName) cannot join the pool: \(error)")
+            exit(1)
+        }
         guard node.workerID == .origin else {
             let lost = await node.waitForShutdown()
             await node.transport?.shutdown()

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import ScoopCore
 
@@ -18,6 +21,19 @@ enum Launch {
                                            environment: environment, logger: logger)
         }
         return try startThreads(registry: registry, options: options, environment: environment, logger: logger)
+    }
+
+    /// Whether a launcher started this process (it is part of a multi-process pool).
+    static func wasLaunched(_ environment: ProcessEnvironment) -> Bool {
+        environment["SCOOP_BROKER"] != nil || MPIDetection.isUnderMPI(environment.variables)
+    }
+
+    /// Writes a last message to standard error (the logger may not be set up yet).
+    static func reportFatal(_ message: String) {
+        let line = "scoop: error: " + message + "\n"
+        _ = line.utf8CString.withUnsafeBufferPointer { buffer in
+            write(2, buffer.baseAddress, buffer.count - 1)
+        }
     }
 
     static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) -> Logger.Level {
