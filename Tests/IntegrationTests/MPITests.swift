@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+extension Integration {
+    /// The same programs under a real `mpirun`: rank 0 is the origin and the
+    /// scheduler, the other ranks are workers.
+    @Suite("mpirun")
+    struct MPI {
+        static let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+        func mpirun(_ ranks: Int, _ program: String, _ arguments: [String] = [],
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
+            let path = try #require(Self.mpirun, "mpirun is not installed (Debian: openmpi-bin)", sourceLocation: sourceLocation)
+            return try await run(path, ["--allow-run-as-root", "--oversubscribe", "-n", "\(ranks)", Products.path(program)] + arguments,
+                                 timeout: .seconds(60), sourceLocation: sourceLocation)
+        }
+
+        /// mpirun forwards job-control signals and says so on stderr; that is not the program's output.
+        func programOutput(_ result: RunResult) -> [String] {
+            result.stdoutLines.filter { !$0.hasPrefix("mpirun: Forwarding signal") }
+        }
+
+        @Test("hello prints the 16 greetings in order on 1, 2 and 3 ranks", arguments: [1, 2, 3])
+        func hello(ranks: Int) async throws {
+            for _ in 0..<2 {
+                let result = try await mpirun(ranks, "hello")
+                #expect(result.status == 0, "\(result)")
+                #expect(programOutput(result) == helloLines, "\(result)")
+            }
+        }
+
+        @Test("nested futures across ranks: fib 20", arguments: [2, 3])
+        func fib(ranks: Int) async throws {
+            let result = try await mpirun(ranks, "fib", ["20"])
+            #expect(result.status == 0, "\(result)")
+            #expect(programOutput(result) == ["fib(20) = 6765"], "\(result)")
+        }
+
+        @Test("shared constants reach every rank")
+        func shared() async throws {
+            let result = try await mpirun(3, "shared")
+            #expect(result.status == 0, "\(result)")
+            #expect(programOutput(result).first == "scaled: [100.0, 101.0, 104.0, 101.5, 104.0, 110.0]", "\(result)")
+        }
+
+        @Test("mapReduce, mapScan, errors and pi under mpirun -n 3")
+        func examples() async throws {
+            let reduce = try await mpirun(3, "mapreduce")
+            #expect(programOutput(reduce) == [
+                "sum of squares below 100000: 333328333350000",
+                "in order: abcdefghijklmnopqrstuvwxyz",
+                "prefix sums of squares of 1...4: [1, 5, 14, 30]",
+            ], "\(reduce)")
+            let errors = try await mpirun(3, "errors")
+            #expect(errors.status == 0, "\(errors)")
+            #expect(programOutput(errors).first?.contains("sensor 3 returned no reading") == true, "\(errors)")
+            let pi = try await mpirun(2, "pi")
+            #expect(programOutput(pi) == ["hits 5027559 of 6400000: pi ≈ 3.142224375"], "\(pi)")
+        }
+
+        @Test("scoop run --backend mpi runs mpirun for the user")
+        func backendMPI() async throws {
+            _ = try #require(Self.mpirun, "mpirun is not installed")
+            let result = try await scoop(["run", "--backend", "mpi", "-n", "3", "--", Products.path("hello")])
+            #expect(result.status == 0, "\(result)")
+            #expect(programOutput(result) == helloLines, "\(result)")
+        }
+    }
+}
