@@ -15,6 +15,19 @@ enum BenchClock {
     @inline(__always)
     static func threadCPU() -> UInt64 { read(CLOCK_THREAD_CPUTIME_ID) }
 
+    /// CPU seconds (user + system) of every thread of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
+    }
+
     /// Nanoseconds since the epoch (`CLOCK_REALTIME`): comparable across processes.
     static func realtime() -> UInt64 { read(CLOCK_REALTIME) }
 
