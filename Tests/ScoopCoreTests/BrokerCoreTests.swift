@@ -107,6 +107,17 @@ import Testing
         #expect(core.takeNotices().contains(.originLost))
     }
 
+    @Test func anIdleWorkerFindingNothingAsksTheOthersToShare() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
+        let sends = core.receive(Envelope(kind: .request, source: WorkerID(2), payload: [1, 0, 0, 0]), from: WorkerID(2))
+        #expect(sends.map(\.worker) == [.origin, WorkerID(1)])
+        #expect(sends.allSatisfy { $0.envelope.kind == .request && $0.envelope.payload == [1, 0, 0, 0] })
+        // A late joiner is asked to share too, since someone is idle.
+        let late = core.receive(join(WorkerID(3)), from: WorkerID(3))
+        #expect(late.map(\.envelope.kind) == [.welcome, .request])
+    }
+
     @Test func malformedRequestsAreDroppedAndCounted() {
         var core = BrokerCore(expectedBuild: nil, workerCount: 1)
         _ = core.receive(join(.origin), from: .origin)

@@ -98,3 +98,26 @@ import Testing
         #expect(policy.running == 0)
     }
 }
+
+@Suite struct WorkStealingTests {
+    @Test func sharingGivesTheOldestQueuedFirstAndOwesTheRest() {
+        var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: 4)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        _ = policy.admit(3)
+        #expect(policy.share(with: 3) == [2, 3])
+        #expect(policy.shareBudget == 1)
+        // The next future that would wait here spills to the idle worker instead.
+        if case .spill(let job) = policy.admit(4) { #expect(job == 4) } else { Issue.record("did not spill") }
+        #expect(policy.shareBudget == 0)
+        if case .queued = policy.admit(5) {} else { Issue.record("should queue again") }
+    }
+
+    @Test func withoutABrokerThereIsNothingToShare() {
+        var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: nil)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        #expect(policy.share(with: 5).isEmpty)
+        #expect(policy.queue.count == 1)
+    }
+}

@@ -19,12 +19,25 @@ public struct TaskFunction<each Argument: Codable & Sendable, Result: Codable & 
     public let id: FunctionID
     /// The code. Calling it directly runs it here, as a plain async call.
     public let body: @Sendable (repeat each Argument) async throws -> Result
+    /// The same code when it was declared synchronous: chunks of tiny tasks
+    /// call it in a plain loop, without an executor hop per element.
+    let syncBody: (@Sendable (repeat each Argument) throws -> Result)?
 
     /// Declares a task function. `name` must be unique in the program.
     public init(_ name: String, _ body: @escaping @Sendable (repeat each Argument) async throws -> Result) {
         self.name = name
         self.id = FunctionID(name: name)
         self.body = body
+        self.syncBody = nil
+    }
+
+    /// Declares a task function whose code does not await (the common case
+    /// for numeric kernels). A closure without `await` picks this one.
+    public init(_ name: String, _ body: @escaping @Sendable (repeat each Argument) throws -> Result) {
+        self.name = name
+        self.id = FunctionID(name: name)
+        self.body = { (argument: repeat each Argument) async throws -> Result in try body(repeat each argument) }
+        self.syncBody = body
     }
 
     /// Runs the function here, without a future.

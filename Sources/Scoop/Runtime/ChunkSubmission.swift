@@ -42,6 +42,17 @@ extension Submission {
                 case .map:
                     var results: [Swift.Result<Result, any Error>] = []
                     results.reserveCapacity(elements.count)
+                    if let syncBody = function.syncBody {
+                        try Task.checkCancellation()
+                        for element in elements {
+                            do {
+                                results.append(.success(try syncBody(repeat each element)))
+                            } catch {
+                                results.append(.failure(error))
+                            }
+                        }
+                        return results
+                    }
                     for element in elements {
                         try Task.checkCancellation()
                         do {
@@ -57,6 +68,20 @@ extension Submission {
                     guard let reduceBody else { throw ScoopError.internalInconsistency("fold chunk without reduce") }
                     var accumulator: Result?
                     var prefixes: [Result] = []
+                    let syncBody = function.syncBody
+                    let syncReduce = reduce?.syncBody
+                    if let syncBody, let syncReduce {
+                        try Task.checkCancellation()
+                        for element in elements {
+                            let value = try syncBody(repeat each element)
+                            let next = try accumulator.map { try syncReduce($0, value) } ?? value
+                            accumulator = next
+                            if mode == .scan { prefixes.append(next) }
+                        }
+                        if mode == .scan { return prefixes }
+                        guard let accumulator else { throw ScoopError.invalidArgument("empty fold chunk") }
+                        return accumulator
+                    }
                     for element in elements {
                         try Task.checkCancellation()
                         let value = try await body(repeat each element)

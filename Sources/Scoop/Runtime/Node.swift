@@ -49,10 +49,12 @@ final class Node: Sendable {
         self.transport = transport
         self.trace = trace
         self.logger = logger
-        // With a broker, a future that cannot start now goes to the broker at
-        // once, where the first idle worker pulls it (SCOOP's pull-based
-        // balancing): a long task never hides queued work from idle workers.
-        let spill: Int? = transport == nil ? nil : 0
+        // With a broker, a short local queue keeps nested children close to
+        // their parent (run inline when awaited); more spills to the broker,
+        // where idle workers pull it. When a worker idles and the broker has
+        // nothing, the broker asks everyone to share their queues (stealing),
+        // so a long task never hides queued work from idle workers.
+        let spill: Int? = transport == nil ? nil : 2 * slots
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
     }
 
@@ -327,9 +329,15 @@ extension Node: NodeTransportDelegate {
             task?.cancel()
         case .shutdown:
             signalShutdown(reason: nil)
+        case .request:
+            // Other workers are idle: send them what waits here.
+            var reader = PayloadReader(envelope.payload)
+            let idle = Int((try? reader.readUInt32()) ?? 1)
+            let shared = state.withLock { $0.policy.share(with: idle) }
+            for job in shared { spill(job) }
         case .heartbeat:
             transport?.send(Envelope(kind: .heartbeat, source: workerID))
-        case .join, .welcome, .refuse, .request, .started, .event:
+        case .join, .welcome, .refuse, .started, .event:
             logger.debug("unexpected \(envelope.kind) from \(envelope.source) ignored")
         }
     }

@@ -29,6 +29,7 @@ public struct BrokerCore {
     /// Set once the origin's shutdown was broadcast (or the origin was lost).
     public private(set) var isShutDown = false
 
+
     public struct Counters: Sendable, Equatable {
         public var routed = 0
         public var dropped = 0
@@ -72,7 +73,11 @@ public struct BrokerCore {
             guard let count = try? reader.readUInt32(), count > 0, count < 1 << 20 else {
                 return drop("malformed request from \(peer)")
             }
-            return scheduler.request(from: peer, count: Int(count))
+            let sends = scheduler.request(from: peer, count: Int(count))
+            guard sends.isEmpty, scheduler.queue.isEmpty, !isShutDown else { return sends }
+            // A worker is idle and the broker has nothing: ask the others to
+            // send what waits in their local queues (work stealing through the broker).
+            return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: stealRequest(for: $0)) }
         case .result:
             scheduler.completed(envelope.futureID)
             let owner = envelope.futureID.owner
@@ -151,8 +156,18 @@ public struct BrokerCore {
         }
         if isShutDown {
             sends.append(Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer)))
+        } else if scheduler.queue.isEmpty, scheduler.idleCredits > 0 {
+            // Workers that joined earlier are already idle: share with them from the start.
+            sends.append(Send(worker: peer, envelope: stealRequest(for: peer)))
         }
         return sends
+    }
+
+    /// Asks `worker` to share its local queue with the idle workers.
+    private func stealRequest(for worker: WorkerID) -> Envelope {
+        var idle = PayloadWriter()
+        idle.writeUInt32(UInt32(clamping: scheduler.idleCredits))
+        return Envelope(kind: .request, source: .broker, target: worker, payload: idle.bytes)
     }
 
     private mutating func shutdownAll(except peer: WorkerID, envelope: Envelope) -> [Send] {

@@ -148,6 +148,9 @@ public struct BrokerScheduler {
         !(task.flags.contains(.remoteOnly) && task.source == worker)
     }
 
+    /// Idle credits over every worker: how many futures idle workers could start now.
+    public var idleCredits: Int { credits.values.reduce(0, +) }
+
     /// Idle credits a worker holds (tests, run summary).
     public func credits(of worker: WorkerID) -> Int { credits[worker] ?? 0 }
 }

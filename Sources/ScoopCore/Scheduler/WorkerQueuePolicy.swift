@@ -56,7 +56,8 @@ public struct WorkerQueuePolicy<Job> {
             running += 1
             return .start(job)
         }
-        if let threshold = spillThreshold, queue.count >= threshold {
+        if let threshold = spillThreshold, queue.count >= threshold || shareBudget > 0 {
+            if queue.count < threshold { shareBudget -= 1 }
             return .spill(job)
         }
         queue.append(job)
@@ -107,6 +108,22 @@ public struct WorkerQueuePolicy<Job> {
         guard wanted > 0 else { return 0 }
         outstandingRequests += wanted
         return wanted
+    }
+
+    /// Futures still owed to idle workers elsewhere: while positive, a future
+    /// that would wait in the local queue spills instead.
+    public private(set) var shareBudget = 0
+
+    /// The broker says `idle` workers elsewhere have nothing to do: gives up
+    /// to that many queued futures (oldest first: in divide and conquer, the
+    /// biggest subtrees) and owes the rest from the next futures that would queue.
+    public mutating func share(with idle: Int) -> [Job] {
+        guard spillThreshold != nil, idle > 0 else { return [] }
+        let count = min(idle, queue.count)
+        let shared = Array(queue.prefix(count))
+        queue.removeFirst(count)
+        shareBudget = idle - count
+        return shared
     }
 
     /// The broker forgot our requests (it restarted our credits, e.g. on rejoin).

@@ -59,6 +59,8 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
     /// result, or an encoded ``RemoteError`` when `flags` has `.failed`.
     case result = 5
     /// An idle worker asks for work: payload is a little-endian `UInt32` count.
+    /// From the broker to a worker: idle workers elsewhere could start that
+    /// many futures; share what waits in your local queue.
     case request = 6
     /// A shared constant: payload is name and encoded value (see ``SharedConstant``).
     case constant = 7
