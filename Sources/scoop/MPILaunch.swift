@@ -17,6 +17,11 @@ enum MPILaunch {
         let arguments = ["mpirun"] + mpi.mpirunArguments(hostfilePath: hostfilePath)
         logger.info("running \(arguments.joined(separator: " "))")
         var cArguments = arguments.map { strdup($0) } + [nil]
+        // exec keeps the calling thread's signal mask, and a Swift concurrency
+        // thread blocks SIGINT and SIGTERM: mpirun would not see Ctrl-C.
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        pthread_sigmask(SIG_SETMASK, &noSignals, nil)
         execvp("mpirun", &cArguments)
         logger.error("could not run mpirun: \(String(cString: strerror(errno))); is OpenMPI installed (Debian: openmpi-bin)?")
         exit(127)

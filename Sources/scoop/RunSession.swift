@@ -17,6 +17,8 @@ final class RunSession: Sendable {
     private let children = Mutex<[ChildProcess]>([])
     private let failures = Mutex<[String]>([])
     private let ending = Mutex(false)
+    /// The signal that interrupted the run, if one did.
+    private let interruption = Mutex<Int32?>(nil)
 
     init(plan: RunPlan, logger: Logger) {
         self.plan = plan
@@ -70,6 +72,8 @@ final class RunSession: Sendable {
         await waitForWorkers(grace: .seconds(5))
         terminateAll()
         for monitor in monitors { await monitor.value }
+        // Interrupted: the children ended because they were told to; the status says why.
+        if let signal = interruption.withLock({ $0 }) { return 128 + signal }
         let failed = failures.withLock { $0 }
         for failure in failed { logger.error("\(failure)") }
         if originStatus != 0 {
@@ -131,6 +135,7 @@ final class RunSession: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 logger.error("interrupted (signal \(number)): stopping every process of the run")
+                interruption.withLock { $0 = $0 ?? number }
                 terminateAll()
                 let all = children.withLock { $0 }
                 let deadline = DispatchTime.now() + .seconds(3)

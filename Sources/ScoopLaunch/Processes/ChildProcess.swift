@@ -8,42 +8,33 @@ public final class ChildProcess: Sendable {
     public let host: String
     /// The process id (of the local worker, or of the local `ssh`).
     public let processID: Int32
-    /// Foundation's `Process` is not Sendable: it is kept only so that it
-    /// lives as long as this object, and only touched under this lock.
-    private let process: Mutex<Process>
     private let exit: ExitSignal
 
     /// Starts `executable` with `arguments`; `environment` is added to the launcher's.
+    /// The child has its own process group and no signal blocked (see ``Spawn``).
     public init(workerID: Int, host: String, executable: String, arguments: [String], environment: [String: String],
                 stdout: LineForwarder, stderr: LineForwarder) throws {
         self.workerID = workerID
         self.host = host
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.resolve(executable))
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let started = try Spawn.start(Self.resolve(executable), arguments: arguments,
+                                      environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
         let exit = ExitSignal(outputs: 2)
+        // One blocking thread per pipe, not `readabilityHandler`: tearing down
+        // its dispatch read source crashes libdispatch on Linux
+        // (swift-corelibs-libdispatch#949) and can lose the last output.
+        Self.forward(started.stdout, to: stdout, name: "scoop-stdout-\(workerID)", then: exit)
+        Self.forward(started.stderr, to: stderr, name: "scoop-stderr-\(workerID)", then: exit)
+        let processID = started.processID
         let drainLimit = Self.outputDrainLimit
-        process.terminationHandler = { finished in
-            let signalled = finished.terminationReason == .uncaughtSignal
-            exit.finish(status: signalled ? 128 + finished.terminationStatus : finished.terminationStatus)
+        let reaper = Thread {
+            exit.finish(status: Spawn.waitForExit(processID))
             // A descendant that inherited the pipes may keep them open: stop waiting for them after a while.
             DispatchQueue.global().asyncAfter(deadline: .now() + drainLimit) { exit.stopWaitingForOutput() }
         }
-        try process.run()
-        // One blocking reader thread per pipe, not `readabilityHandler`: tearing
-        // down its dispatch read source crashes libdispatch on Linux
-        // (swift-corelibs-libdispatch#949) and can lose the last output.
-        for (pipe, forwarder, name) in [(out, stdout, "stdout"), (err, stderr, "stderr")] {
-            Self.forward(pipe.fileHandleForReading, to: forwarder, name: "scoop-\(name)-\(workerID)", then: exit)
-        }
+        reaper.name = "scoop-wait-\(workerID)"
+        reaper.start()
         self.exit = exit
-        self.processID = process.processIdentifier
-        self.process = Mutex(process)
+        self.processID = processID
     }
 
     /// Waits for the process to end and its output to be forwarded (its
@@ -57,16 +48,16 @@ public final class ChildProcess: Sendable {
     /// How long ``wait()`` waits, after the process ended, for the end of its output.
     static let outputDrainLimit = DispatchTimeInterval.seconds(2)
 
-    /// Sends `signal` (SIGTERM by default) if it still runs.
+    /// Sends `signal` (SIGTERM by default) to its process group (the worker
+    /// and what it started) if it still runs.
     public func terminate(signal: Int32 = SIGTERM) {
         guard exitStatus == nil else { return }
-        kill(processID, signal)
+        kill(-processID, signal)
     }
 
-    /// Reads `handle` until end of file on a thread of its own, feeding `forwarder`.
-    private static func forward(_ handle: FileHandle, to forwarder: LineForwarder, name: String, then exit: ExitSignal) {
+    /// Reads `descriptor` until end of file on a thread of its own, feeding `forwarder`, then closes it.
+    private static func forward(_ descriptor: Int32, to forwarder: LineForwarder, name: String, then exit: ExitSignal) {
         let thread = Thread {
-            let descriptor = handle.fileDescriptor
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
@@ -78,8 +69,8 @@ public final class ChildProcess: Sendable {
                     break
                 }
             }
+            close(descriptor)
             forwarder.flush()
-            try? handle.close()
             exit.outputClosed()
         }
         thread.name = name
