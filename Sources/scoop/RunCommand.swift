@@ -59,6 +59,10 @@ struct RunCommand: AsyncParsableCommand {
     var command: [String] = []
 
     mutating func validate() throws {
+        // Passthrough capture takes `--help` for the program; only after `--` is it the program's.
+        if let first = command.first, ["-h", "--help", "-help"].contains(first) {
+            throw CleanExit.helpRequest(RunCommand.self)
+        }
         if command.first == "--" { command.removeFirst() }
         guard !command.isEmpty else { throw ValidationError("missing the program to run: scoop run [options] -- PROGRAM [ARGS...]") }
         if let workers, workers < 1 { throw ValidationError("-n \(workers): need at least one worker") }

@@ -29,6 +29,9 @@ struct RunPlan: Sendable {
 
     /// The broker address a worker on `placement` connects to.
     func brokerAddress(for placement: Placement, port: String) -> String {
+        // A broker bound to one interface is reached at that address, also from here.
+        let bound = bindAddress.dropFirst("tcp://".count).split(separator: ":").first.map(String.init) ?? "*"
+        if bound != "*" && bound != "127.0.0.1" { return "tcp://\(bound):\(port)" }
         if placement.isLocal || tunnel { return "tcp://127.0.0.1:\(port)" }
         return "tcp://\(externalHostname ?? LocalHost.hostname):\(port)"
     }

@@ -28,7 +28,9 @@ final class RunSession: Sendable {
     func run() async throws -> Int32 {
         let timeout = Duration.milliseconds(Int(plan.heartbeatTimeout * 1000))
         let heartbeat = Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout)
+        let localProgram = plan.placements.first?.isLocal == true ? absolutePath(plan.program) : nil
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
+                                      expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
                                       heartbeat: heartbeat, logger: logger)
         defer { broker.stop() }
         let port = String(broker.endpoint.split(separator: ":").last ?? "0")
@@ -63,7 +65,7 @@ final class RunSession: Sendable {
                 }
                 children.withLock { $0.append(child) }
                 if id == 0 { origin = child }
-                monitors.append(Task { await self.monitor(child, broker: broker) })
+                monitors.append(Task { [isLocal = placement.isLocal] in await self.monitor(child, isLocal: isLocal, broker: broker) })
             }
         }
         guard let origin else { return 1 }
@@ -71,6 +73,9 @@ final class RunSession: Sendable {
         // The origin sends the shutdown before it exits; give workers a moment to leave on their own.
         await waitForWorkers(grace: .seconds(5))
         terminateAll()
+        // A process that ignores SIGTERM (or is stopped) gets SIGKILL: the launcher never hangs.
+        await waitForWorkers(grace: .seconds(3))
+        for child in children.withLock({ $0 }) { child.terminate(signal: SIGKILL) }
         for monitor in monitors { await monitor.value }
         // Interrupted: the children ended because they were told to; the status says why.
         if let signal = interruption.withLock({ $0 }) { return 128 + signal }
@@ -83,7 +88,7 @@ final class RunSession: Sendable {
         return failed.isEmpty ? 0 : 1
     }
 
-    private func monitor(_ child: ChildProcess, broker: ZeroMQBroker) async {
+    private func monitor(_ child: ChildProcess, isLocal: Bool, broker: ZeroMQBroker) async {
         let status = await child.wait()
         let worker = WorkerID(child.workerID)
         if child.workerID == 0 {
@@ -92,7 +97,7 @@ final class RunSession: Sendable {
         }
         let shuttingDown = ending.withLock { $0 }
         if status != 0 && !shuttingDown {
-            let what = status == 255 && child.host != "localhost" ? "could not be reached or started over ssh (status 255)" : "exited with status \(status)"
+            let what = status == 255 && !isLocal ? "could not be reached or started over ssh (status 255)" : "exited with status \(status)"
             failures.withLock { $0.append("worker \(child.workerID) on \(child.host) \(what)") }
             broker.removeWorker(worker, reason: what)
         }

@@ -25,6 +25,10 @@ struct WorkerCommand: AsyncParsableCommand {
     var command: [String] = []
 
     mutating func validate() throws {
+        // Passthrough capture takes `--help` for the program; only after `--` is it the program's.
+        if let first = command.first, ["-h", "--help", "-help"].contains(first) {
+            throw CleanExit.helpRequest(WorkerCommand.self)
+        }
         if command.first == "--" { command.removeFirst() }
         guard !command.isEmpty else { throw ValidationError("missing the program: scoop worker --connect ADDRESS -- PROGRAM") }
         guard workers >= 1 else { throw ValidationError("-n must be at least 1") }

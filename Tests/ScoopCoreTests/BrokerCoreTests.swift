@@ -13,8 +13,10 @@ import Testing
                  payload: SharedConstantRecord(name: name, value: try! PayloadCodec.encode(value)).payload)
     }
 
-    @Test func aJoinIsWelcomedAndTheFirstBuildBecomesTheRunsBuild() {
-        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+    @Test func aJoinIsWelcomedAndTheOriginsBuildBecomesTheRunsBuild() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        _ = core.receive(join(WorkerID(2), build: "stale"), from: WorkerID(2))
+        #expect(core.expectedBuild == nil)  // a worker that came first does not decide
         let sends = core.receive(join(.origin), from: .origin)
         #expect(sends.map(\.envelope.kind) == [.welcome])
         #expect(core.expectedBuild == "build-a")
@@ -30,6 +32,12 @@ import Testing
         #expect(reason.contains("build-a") && reason.contains("build-b") && reason.contains("host1"))
         #expect(core.counters.refusedJoins == 1)
         #expect(core.members[WorkerID(1)] == nil)
+    }
+
+    @Test func aBuildKnownInAdvanceRefusesEvenTheFirstJoiner() {
+        var core = BrokerCore(expectedBuild: "build-a", workerCount: 2)
+        let sends = core.receive(join(WorkerID(1), build: "build-b"), from: WorkerID(1))
+        #expect(sends.map(\.envelope.kind) == [.refuse])
     }
 
     @Test func anotherProtocolVersionIsRefused() {

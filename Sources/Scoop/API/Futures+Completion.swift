@@ -22,7 +22,8 @@ extension Futures {
     /// futures are done. Never throws: inspect the futures.
     ///
     /// ```swift
-    /// let (done, notDone) = await Futures.wait(futures, timeout: .seconds(2), returnWhen: .firstException)
+    /// let outcome = await Futures.wait(futures, timeout: .seconds(2), returnWhen: .firstException)
+    /// for future in outcome.done { print(future.error ?? "ok") }
     /// ```
     public static func wait<Value>(
         _ futures: [Future<Value>],

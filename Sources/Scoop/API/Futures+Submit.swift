@@ -26,7 +26,8 @@ public enum Futures {
         /// Wherever the scheduler finds best (local first).
         case anywhere
         /// In another process than the submitter's (benchmarks and tests of
-        /// remote paths; on the threads transport this means another thread).
+        /// remote paths). On the threads transport every future already runs
+        /// on a pool thread, so this changes nothing there.
         case remote
     }
 

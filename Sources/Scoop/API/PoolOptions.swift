@@ -10,9 +10,10 @@ public struct PoolOptions: Sendable {
     /// Worker threads of the threads transport. The environment variable
     /// `SCOOP_WORKERS` overrides it; by default, one per core.
     public var workers: Int?
-    /// Threads transport only: send every argument, result and error through
-    /// the wire codec, as a cluster would, so that what runs on threads also
-    /// runs on a cluster. Also on with `SCOOP_CHECK_CODEC=1`.
+    /// Send every argument, result and error of futures that run in the
+    /// submitting process through the wire codec, as a cluster would, so that
+    /// what runs on threads also runs on a cluster. `SCOOP_CHECK_CODEC=1`
+    /// turns it on for the threads transport.
     public var checkCodec: Bool
     /// Log level of swift-scoop's own messages (`SCOOP_LOG_LEVEL` overrides it).
     public var logLevel: Logger.Level

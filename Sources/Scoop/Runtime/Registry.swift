@@ -9,7 +9,10 @@ struct Registry: Sendable {
     init(_ list: [any RegisteredFunction]) throws {
         for function in list {
             if let existing = functions[function.id] {
-                if existing.name == function.name { continue }
+                if existing.name == function.name {
+                    throw ScoopError.invalidArgument(
+                        "task function '\(function.name)' is registered twice; names must be unique (a worker would run only one of them)")
+                }
                 throw ScoopError.invalidArgument(
                     "task functions '\(existing.name)' and '\(function.name)' hash to the same wire id \(function.id); rename one")
             }

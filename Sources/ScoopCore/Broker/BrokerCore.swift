@@ -18,8 +18,8 @@ public struct BrokerCore {
     /// Shared constants in the order they were set (sent to late joiners).
     public private(set) var constants: [SharedConstantRecord] = []
     private var constantNames: Set<String> = []
-    /// The build every process must run. When nil at start, the first process
-    /// to join (normally the origin) sets it.
+    /// The build every process must run. When nil at start (the broker was
+    /// started without the program), the origin's join sets it.
     public private(set) var expectedBuild: String?
     public let workerCount: Int
     /// Peers that completed the handshake, with what they said.
@@ -145,7 +145,7 @@ public struct BrokerCore {
             return [Send(worker: peer, envelope: Envelope(kind: .refuse, source: .broker, target: peer, payload: Array(refusal.utf8)))]
         }
         guard let request else { return [] }
-        if expectedBuild == nil { expectedBuild = request.build }
+        if expectedBuild == nil, peer == .origin { expectedBuild = request.build }
         members[peer] = request
         scheduler.join(peer)
         notices.append(.joined(peer, host: request.host))

@@ -2,15 +2,17 @@
 /// between this process (a "node": the origin or a worker) and the broker.
 ///
 /// Implementations: the ZeroMQ worker link (`ScoopZeroMQ`), the MPI rank link
-/// (`ScoopMPI`) and ``InMemoryCluster`` for tests. The threads transport has none:
+/// (`ScoopMPI`) and ``LocalNodeLink`` on an in-process ``BrokerHub`` (MPI's
+/// rank 0, and simulated processes for tests). The threads transport has none:
 /// one node runs every future.
 ///
 /// ## Threading contract
 /// - ``send(_:)`` may be called from any thread or task, concurrently. It never
 ///   blocks and never suspends: it queues the envelope, and envelopes sent by
 ///   one thread leave in the order they were sent.
-/// - The delegate is called on the transport's own I/O thread, one call at a
-///   time, in arrival order. Delegate methods must return quickly (take a lock,
+/// - The delegate is called one call at a time, in arrival order: on the
+///   transport's I/O thread (ZeroMQ, MPI workers) or on the thread that
+///   handed the envelope to an in-process hub (``LocalNodeLink``). Delegate methods must return quickly (take a lock,
 ///   update state, start a task); they must not block or wait for a send.
 /// - ``start(delegate:)`` returns once the handshake is done (the broker
 ///   accepted this process) or throws why it was refused or unreachable.

@@ -19,6 +19,15 @@ public enum BuildIdentity {
         return "unknown"
     }()
 
+    /// The build identity of the executable at `path` (the launcher checks the
+    /// program it starts), or nil if it cannot be read.
+    public static func ofExecutable(atPath path: String) -> String? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        if let id = gnuBuildID(file) { return id }
+        return hashOfFile(file).map { "fnv:" + $0 }
+    }
+
     /// Reads `count` bytes at `offset`, or nil.
     private static func read(_ file: UnsafeMutablePointer<FILE>, at offset: Int, count: Int) -> [UInt8]? {
         guard count >= 0, count < 1 << 20, fseek(file, offset, SEEK_SET) == 0 else { return nil }

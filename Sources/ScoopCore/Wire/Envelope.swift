@@ -62,7 +62,7 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
     /// From the broker to a worker: idle workers elsewhere could start that
     /// many futures; share what waits in your local queue.
     case request = 6
-    /// A shared constant: payload is name and encoded value (see ``SharedConstant``).
+    /// A shared constant: payload is name and encoded value (see ``SharedConstantRecord``).
     case constant = 7
     /// Cancel `futureID` wherever it is queued or running.
     case cancel = 8

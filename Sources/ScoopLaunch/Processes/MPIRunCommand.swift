@@ -4,7 +4,8 @@
 /// ```swift
 /// let command = MPIRunCommand(placements: placements, program: "./app", arguments: [],
 ///                             localCores: 2, runningAsRoot: true)
-/// command.arguments      // ["-n", "3", "--oversubscribe", "--allow-run-as-root", "./app"]
+/// command.mpirunArguments(hostfilePath: nil)
+/// // ["-n", "3", "--oversubscribe", "--allow-run-as-root", "./app"]
 /// ```
 public struct MPIRunCommand: Sendable, Equatable {
     public var placements: [Placement]

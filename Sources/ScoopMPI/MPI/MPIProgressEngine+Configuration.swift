@@ -12,7 +12,7 @@ extension MPIProgressEngine {
         /// MPI from one thread only, so `.funneled` suffices.
         public var threadLevel: MPIThreadLevel = .funneled
         /// Payloads longer than this travel as a header and parts of at most
-        /// this many bytes (see `docs/mpi-layer.md`). 1 GiB; at most `Int32.max`.
+        /// this many bytes (see `docs/mpi.md`). 1 GiB; at most `Int32.max`.
         public var maxPartSize: Int = 1 << 30
         /// How long the progress thread keeps polling without sleeping after
         /// the last activity.

@@ -1,7 +1,7 @@
 import ScoopCore
 
-/// ZeroMQ routing ids of pool members: the worker id, 4 bytes little-endian.
-/// (A routing id must not start with a zero byte, so the id is prefixed by 'w'.)
+/// ZeroMQ routing ids of pool members: 5 bytes, 'w' then the worker id as
+/// 4 bytes little-endian (a routing id must not start with a zero byte).
 enum PeerIdentity {
     static func bytes(of worker: WorkerID) -> [UInt8] {
         let raw = worker.rawValue

@@ -40,11 +40,13 @@ public final class ZeroMQBroker: Sendable {
 
     /// Binds the broker. `address` is a ZeroMQ endpoint such as
     /// `tcp://127.0.0.1:*` (loopback, a port chosen by the OS) or `tcp://*:5555`.
-    public init(bindTo address: String, workerCount: Int, heartbeat: Heartbeat = Heartbeat(),
-                logger: Logger) throws {
+    /// `expectedBuild` is the program's build identity when the launcher knows
+    /// it; otherwise the origin's join sets it.
+    public init(bindTo address: String, workerCount: Int, expectedBuild: String? = nil,
+                heartbeat: Heartbeat = Heartbeat(), logger: Logger) throws {
         self.logger = logger
         self.heartbeat = heartbeat
-        self.state = Mutex(State(core: BrokerCore(expectedBuild: nil, workerCount: workerCount)))
+        self.state = Mutex(State(core: BrokerCore(expectedBuild: expectedBuild, workerCount: workerCount)))
         context = try ZMQContext()
         loop = try ZMQEventLoop(name: "scoop-broker", logger: logger)
         let router = try ZMQSocket(context: context, type: .router)
@@ -52,6 +54,8 @@ public final class ZeroMQBroker: Sendable {
         try router.set(.routerMandatory(false))
         try router.set(.sendHighWaterMark(0))
         try router.set(.receiveHighWaterMark(0))
+        // A peer announcing an absurd frame is cut off before libzmq allocates it.
+        try router.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
         try router.bind(address)
         endpoint = try router.lastEndpoint
         let handle = loop.addSocket(router) { [weak self] frames in self?.received(frames) }

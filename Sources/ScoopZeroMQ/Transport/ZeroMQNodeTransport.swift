@@ -52,6 +52,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
         let socket = try ZMQSocket(context: context, type: .dealer)
         try socket.set(.routingID(PeerIdentity.bytes(of: workerID)))
         try socket.set(.linger(.milliseconds(2000)))
+        try socket.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
         try socket.connect(brokerEndpoint)
         let handle = loop.addSocket(socket) { [weak self] frames in self?.received(frames) }
         state.withLock {
