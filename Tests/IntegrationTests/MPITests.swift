@@ -65,5 +65,35 @@ extension Integration {
             #expect(result.status == 0, "\(result)")
             #expect(programOutput(result) == helloLines, "\(result)")
         }
+    
+        /// Whether `pid` is a live process (a zombie awaiting its reaper is not).
+        func isRunning(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+            return state != "Z" && state != "X"
+        }
+
+        @Test("a rank that dies ends the job: non-zero status, a message naming the rank, no process left")
+        func aDeadRankEndsTheJob() async throws {
+            let path = try #require(Self.mpirun, "mpirun is not installed")
+            // fib 34 runs far longer than this test: the kill always lands mid-run.
+            let job = try Subprocess(path, ["--allow-run-as-root", "--oversubscribe", "-n", "3", Products.path("fib"), "34"])
+            let deadline = ContinuousClock.now + .seconds(30)
+            var ranks: [Int32] = []
+            while ranks.count < 3, ContinuousClock.now < deadline {
+                ranks = ProcessTree.descendants(of: job.processID).filter { pid in
+                    let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                    return command.contains("fib")
+                }
+                if ranks.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            try #require(ranks.count == 3, "the three ranks did not start: \(job.stderrTail)")
+            kill(ranks[2], SIGKILL)
+            let result = await finish(job, timeout: .seconds(30))
+            #expect(result.status != nil && result.status != 0, "\(result)")
+            #expect(result.stderr.contains("rank"), "\(result)")
+            #expect(!ranks.contains(where: isRunning), "a rank is still running")
+        }
     }
 }
