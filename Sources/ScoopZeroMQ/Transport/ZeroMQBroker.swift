@@ -129,13 +129,23 @@ public final class ZeroMQBroker: Sendable {
         handleNotices(failure: nil)
     }
 
+    /// Sends envelopes; several for the same worker travel packed in one
+    /// ZeroMQ message (one syscall and one wake-up for the whole batch).
     private func deliver(_ sends: [BrokerCore.Send]) {
         guard !sends.isEmpty, let handle = socket.withLock({ $0 }) else { return }
         if sends.count == 1 {
             loop.send([PeerIdentity.bytes(of: sends[0].worker), sends[0].envelope.encoded()], on: handle)
             return
         }
-        loop.send(contentsOf: sends.map { [PeerIdentity.bytes(of: $0.worker), $0.envelope.encoded()] }, on: handle)
+        var order: [WorkerID] = []
+        var packers: [WorkerID: EnvelopePacker] = [:]
+        for send in sends {
+            if packers[send.worker] == nil { order.append(send.worker) }
+            packers[send.worker, default: EnvelopePacker()].append(send.envelope)
+        }
+        loop.send(contentsOf: order.map { worker in
+            [PeerIdentity.bytes(of: worker), packers[worker]!.take()]
+        }, on: handle)
     }
 
     private func handleNotices(failure: String?) {
