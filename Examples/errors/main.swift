@@ -30,3 +30,12 @@ try await Pool.run(functions: [readSensor, readRack, readRoom]) {
         print("the room could not be read: \(error)")
     }
 }
+
+// Pool.run has returned (only the origin gets here): using the API outside a
+// running pool is a clear error, not a hang. (Code before Pool.run runs in
+// every process, so the same check there would print once per worker.)
+do {
+    _ = try Futures.submit(readSensor, 1)
+} catch {
+    print("outside the pool: \(error)")
+}

@@ -48,7 +48,9 @@ extension Integration {
             let result = try await scoop(["run", "-n", "3", "--", Products.path("errors")])
             #expect(result.status == 0, "\(result)")
             let output = result.stdoutLines
-            #expect(output.count == 1, "\(result)")
+            #expect(output.count == 2, "\(result)")
+            #expect(output.last?.hasPrefix("outside the pool: Futures.submit was called outside a running pool") == true,
+                    "calling the API outside Pool.run must say so: \(result)")
             let line = output.first ?? ""
             #expect(line.hasPrefix("the room could not be read: "), "\(result)")
             // Crossing a process, the error arrives as a RemoteError naming its type and task;

@@ -27,7 +27,7 @@ extension Launch {
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
             heartbeat: Heartbeat.fromEnvironment(environment.variables), logger: logger)
-        let node = Node(workerID: workerID, workerCount: count, slots: 1, transportKind: .zeromq,
+        let node = Node(workerID: workerID, slots: 1, transportKind: .zeromq,
                         hostName: environment.hostName, registry: registry, options: options,
                         transport: transport, trace: nil, logger: logger)
         try await transport.start(delegate: node)
@@ -42,10 +42,10 @@ extension Launch {
     static func startMPI(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
                          logger: Logger) async throws -> Node {
         #if MPI
-        let (transport, rank, size) = try MPITransport.start(hostName: environment.hostName, logger: logger)
+        let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, logger: logger)
         var logger = logger
         logger[metadataKey: "worker"] = "\(rank)@\(environment.hostName)"
-        let node = Node(workerID: WorkerID(rank), workerCount: size, slots: 1, transportKind: .mpi,
+        let node = Node(workerID: WorkerID(rank), slots: 1, transportKind: .mpi,
                         hostName: environment.hostName, registry: registry, options: options,
                         transport: transport, trace: nil, logger: logger)
         try await transport.start(delegate: node)
@@ -68,7 +68,7 @@ extension Launch {
         for index in 0..<processes {
             let link = LocalNodeLink(hub: hub, workerID: WorkerID(index), workerCount: processes,
                                      kind: .inMemory, hostName: environment.hostName)
-            let node = Node(workerID: WorkerID(index), workerCount: processes, slots: 1, transportKind: .inMemory,
+            let node = Node(workerID: WorkerID(index), slots: 1, transportKind: .inMemory,
                             hostName: environment.hostName, registry: registry, options: options,
                             transport: link, trace: nil, logger: logger)
             try await link.start(delegate: node)

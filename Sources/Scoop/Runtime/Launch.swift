@@ -56,7 +56,7 @@ enum Launch {
         if let check = environment["SCOOP_CHECK_CODEC"], check == "1" || check.lowercased() == "true" {
             options.checkCodec = true
         }
-        return Node(workerID: .origin, workerCount: 1, slots: workers, transportKind: .threads,
+        return Node(workerID: .origin, slots: workers, transportKind: .threads,
                     hostName: environment.hostName, registry: registry, options: options, transport: nil,
                     trace: nil, logger: logger)
     }

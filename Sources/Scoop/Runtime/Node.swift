@@ -11,7 +11,8 @@ import Synchronization
 /// and no lock is held while user code, continuations or sends run.
 final class Node: Sendable {
     let workerID: WorkerID
-    let workerCount: Int
+    /// Processes in the pool, as the transport knows it (the broker's welcome can update it).
+    var workerCount: Int { transport?.workerCount ?? 1 }
     let slotCount: Int
     let transportKind: TransportKind
     let hostName: String
@@ -36,11 +37,10 @@ final class Node: Sendable {
     private let state: Mutex<State>
     private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
 
-    init(workerID: WorkerID, workerCount: Int, slots: Int, transportKind: TransportKind, hostName: String,
+    init(workerID: WorkerID, slots: Int, transportKind: TransportKind, hostName: String,
          registry: Registry, options: PoolOptions, transport: (any NodeTransport)?, trace: (any TraceSink)?,
          logger: Logger) {
         self.workerID = workerID
-        self.workerCount = workerCount
         self.slotCount = slots
         self.transportKind = transportKind
         self.hostName = hostName

@@ -15,7 +15,8 @@ import Synchronization
 public final class ZeroMQNodeTransport: NodeTransport {
     public let kind = TransportKind.zeromq
     public let workerID: WorkerID
-    public let workerCount: Int
+    /// The pool's size: from the launcher at start, then from the broker's welcome.
+    public var workerCount: Int { state.withLock { $0.workerCount } }
     public let hostName: String
     public let brokerEndpoint: String
     private let slots: Int
@@ -32,14 +33,15 @@ public final class ZeroMQNodeTransport: NodeTransport {
         var closed = false
         var lastHeard: UInt64 = 0
         var watchdog: Task<Void, Never>?
+        var workerCount: Int
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     public init(brokerEndpoint: String, workerID: WorkerID, workerCount: Int, hostName: String,
                 slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), logger: Logger) {
         self.brokerEndpoint = brokerEndpoint
         self.workerID = workerID
-        self.workerCount = workerCount
+        self.state = Mutex(State(workerCount: workerCount))
         self.hostName = hostName
         self.slots = slots
         self.heartbeat = heartbeat
@@ -113,8 +115,10 @@ public final class ZeroMQNodeTransport: NodeTransport {
         for envelope in envelopes {
             switch envelope.kind {
             case .welcome:
+                let reply = try? PayloadCodec.decode(JoinReply.self, from: envelope.payload)
                 let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
                     state.joined = true
+                    if let reply, reply.workerCount > 0 { state.workerCount = reply.workerCount }
                     defer { state.handshake = nil }
                     return state.handshake
                 }
