@@ -51,12 +51,22 @@ import Testing
 
     @Test func errorsTravelWithTheirMessage() async throws {
         try await withCluster(processes: 2) { () async throws in
+            // Where each chunk runs depends on timing; the message arrives either way.
             do {
                 _ = try await Futures.map(Fixtures.failAt, Array(0..<100), Array(repeating: 37, count: 100))
+                Issue.record("no error")
+            } catch {
+                #expect("\(error)".contains("element 37 is bad"))
+            }
+            // A future made to leave its process fails with a RemoteError saying where it ran.
+            do {
+                _ = try await Futures.submit(Fixtures.failAt, 37, 37, placement: .remote).value
                 Issue.record("no error")
             } catch let error as RemoteError {
                 #expect(error.message.contains("element 37 is bad"))
                 #expect(error.function == "test.failAt")
+                #expect(error.worker == 1 && error.host != nil, "\(error)")
+                #expect(error.typeName.hasSuffix("TestFailure"))
             }
         }
     }

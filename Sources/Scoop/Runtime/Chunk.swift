@@ -19,7 +19,9 @@ enum ChunkMode: UInt32, Sendable {
 /// Runs a chunk task received from another process (types erased: the
 /// registry's functions decode and encode the values).
 enum ChunkExecutor {
-    static func run(_ payload: [UInt8], function: any RegisteredFunction, registry: Registry) async throws -> [UInt8] {
+    /// `worker` and `host` name where the chunk ran, in the errors of failed elements.
+    static func run(_ payload: [UInt8], function: any RegisteredFunction, registry: Registry,
+                    worker: WorkerID? = nil, host: String? = nil) async throws -> [UInt8] {
         var reader = PayloadReader(payload)
         guard let mode = ChunkMode(rawValue: try reader.readUInt32()) else {
             throw ScoopError.codec("chunk of '\(function.name)' has an unknown mode")
@@ -46,7 +48,8 @@ enum ChunkExecutor {
                     throw error
                 } catch {
                     writer.writeUInt32(1)
-                    try writer.write(RemoteError(describing: error, function: function.name))
+                    try writer.write(RemoteError(describing: error, function: function.name,
+                                                 worker: worker?.rawValue, host: host))
                 }
             }
         case .fold, .scan:

@@ -174,7 +174,8 @@ final class Node: Sendable {
             }
             if envelope.flags.contains(.chunk) {
                 reply.flags.insert(.chunk)
-                reply.payload = try await ChunkExecutor.run(envelope.payload, function: function, registry: registry)
+                reply.payload = try await ChunkExecutor.run(envelope.payload, function: function, registry: registry,
+                                                            worker: workerID, host: hostName)
             } else {
                 var reader = PayloadReader(envelope.payload)
                 let call = try function.decodeCall(from: &reader)
