@@ -54,7 +54,7 @@ final class Node: Sendable {
         // where idle workers pull it. When a worker idles and the broker has
         // nothing, the broker asks everyone to share their queues (stealing),
         // so a long task never hides queued work from idle workers.
-        let spill: Int? = transport == nil ? nil : 2 * slots
+        let spill: Int? = transport == nil ? nil : 4 * slots
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
     }
 
