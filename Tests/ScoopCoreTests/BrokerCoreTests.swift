@@ -134,3 +134,30 @@ import Testing
         #expect(core.counters.dropped == 2)
     }
 }
+
+@Suite struct JoinHandshakeTests {
+    @Test func aWelcomeEndsTheWait() async throws {
+        let handshake = JoinHandshake()
+        try await handshake.perform { handshake.accept() }
+        #expect(handshake.isAccepted)
+    }
+
+    @Test func aRefusalIsThrownAndOnlyTheFirstAnswerCounts() async {
+        let handshake = JoinHandshake()
+        await #expect(throws: JoinRefused(reason: "binary mismatch")) {
+            try await handshake.perform {
+                handshake.fail(JoinRefused(reason: "binary mismatch"))
+                handshake.accept()
+            }
+        }
+        #expect(!handshake.isAccepted)
+    }
+
+    @Test func anAnswerBeforeTheWaitIsKept() async {
+        let handshake = JoinHandshake()
+        handshake.fail(JoinRefused(reason: "too late"))
+        var sent = false
+        await #expect(throws: JoinRefused.self) { try await handshake.perform { sent = true } }
+        #expect(!sent)
+    }
+}

@@ -27,12 +27,7 @@ extension Launch {
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
             heartbeat: Heartbeat.fromEnvironment(environment.variables), logger: logger)
-        let node = Node(workerID: workerID, slots: 1, transportKind: .zeromq,
-                        hostName: environment.hostName, registry: registry, options: options,
-                        transport: transport, trace: nil, logger: logger)
-        try await transport.start(delegate: node)
-        node.requestWorkIfIdle()
-        return node
+        return try await joinedNode(transport, registry: registry, options: options, logger: logger)
         #else
         throw ScoopError.invalidArgument("this program was started by `scoop run` (SCOOP_BROKER is set), but it was built without the ZeroMQ trait")
         #endif
@@ -45,15 +40,21 @@ extension Launch {
         let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, logger: logger)
         var logger = logger
         logger[metadataKey: "worker"] = "\(rank)@\(environment.hostName)"
-        let node = Node(workerID: WorkerID(rank), slots: 1, transportKind: .mpi,
-                        hostName: environment.hostName, registry: registry, options: options,
+        return try await joinedNode(transport, registry: registry, options: options, logger: logger)
+        #else
+        throw ScoopError.invalidArgument("this program was started by mpirun, but it was built without the MPI trait")
+        #endif
+    }
+
+    /// A one-slot node on `transport`, joined to the pool and asking for work.
+    static func joinedNode(_ transport: any NodeTransport, registry: Registry, options: PoolOptions,
+                           logger: Logger) async throws -> Node {
+        let node = Node(workerID: transport.workerID, slots: 1, transportKind: transport.kind,
+                        hostName: transport.hostName, registry: registry, options: options,
                         transport: transport, trace: nil, logger: logger)
         try await transport.start(delegate: node)
         node.requestWorkIfIdle()
         return node
-        #else
-        throw ScoopError.invalidArgument("this program was started by mpirun, but it was built without the MPI trait")
-        #endif
     }
 
     /// Several nodes in this process, linked through an in-process broker:
@@ -68,13 +69,8 @@ extension Launch {
         for index in 0..<processes {
             let link = LocalNodeLink(hub: hub, workerID: WorkerID(index), workerCount: processes,
                                      kind: .inMemory, hostName: environment.hostName)
-            let node = Node(workerID: WorkerID(index), slots: 1, transportKind: .inMemory,
-                            hostName: environment.hostName, registry: registry, options: options,
-                            transport: link, trace: nil, logger: logger)
-            try await link.start(delegate: node)
-            nodes.append(node)
+            nodes.append(try await joinedNode(link, registry: registry, options: options, logger: logger))
         }
-        for node in nodes { node.requestWorkIfIdle() }
         for node in nodes.dropFirst() {
             Task {
                 _ = await node.waitForShutdown()

@@ -19,10 +19,10 @@ public final class LocalNodeLink: NodeTransport {
 
     private struct State {
         var delegate: (any NodeTransportDelegate)?
-        var handshake: CheckedContinuation<Void, any Error>?
         var closed = false
     }
     private let state = Mutex(State())
+    private let handshake = JoinHandshake()
 
     public init(hub: BrokerHub, workerID: WorkerID, workerCount: Int, kind: TransportKind, hostName: String, slots: Int = 1) {
         self.hub = hub
@@ -40,8 +40,7 @@ public final class LocalNodeLink: NodeTransport {
         let request = JoinRequest(build: BuildIdentity.current, workerID: workerID.rawValue, host: hostName,
                                   processID: 0, slots: slots)
         let payload = try PayloadCodec.encode(request)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            state.withLock { $0.handshake = continuation }
+        try await handshake.perform {
             send(Envelope(kind: .join, source: workerID, target: .broker, payload: payload))
         }
     }
@@ -61,17 +60,9 @@ public final class LocalNodeLink: NodeTransport {
     private func arrived(_ envelope: Envelope) {
         switch envelope.kind {
         case .welcome:
-            let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                defer { state.handshake = nil }
-                return state.handshake
-            }
-            continuation?.resume()
+            handshake.accept()
         case .refuse:
-            let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-                defer { state.handshake = nil }
-                return state.handshake
-            }
-            continuation?.resume(throwing: JoinRefused(reason: String(decoding: envelope.payload, as: UTF8.self)))
+            handshake.fail(JoinRefused(reason: String(decoding: envelope.payload, as: UTF8.self)))
         default:
             state.withLock { $0.delegate }?.transport(received: envelope)
         }

@@ -17,10 +17,10 @@ final class MPIWorkerLink: NodeTransport {
 
     private struct State {
         var delegate: (any NodeTransportDelegate)?
-        var handshake: CheckedContinuation<Void, any Error>?
         var closed = false
     }
     private let state = Mutex(State())
+    private let handshake = JoinHandshake()
 
     init(engine: MPIEngineReference, rank: Int, size: Int, hostName: String, logger: Logger) {
         self.engine = engine
@@ -35,8 +35,7 @@ final class MPIWorkerLink: NodeTransport {
         let request = JoinRequest(build: BuildIdentity.current, workerID: workerID.rawValue, host: hostName,
                                   processID: getProcessID(), slots: 1)
         let payload = try PayloadCodec.encode(request)
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            state.withLock { $0.handshake = continuation }
+        try await handshake.perform {
             send(Envelope(kind: .join, source: workerID, target: .broker, payload: payload))
         }
     }
@@ -65,19 +64,12 @@ final class MPIWorkerLink: NodeTransport {
         for envelope in envelopes {
             switch envelope.kind {
             case .welcome:
-                takeHandshake()?.resume()
+                handshake.accept()
             case .refuse:
-                takeHandshake()?.resume(throwing: JoinRefused(reason: String(decoding: envelope.payload, as: UTF8.self)))
+                handshake.fail(JoinRefused(reason: String(decoding: envelope.payload, as: UTF8.self)))
             default:
                 state.withLock { $0.delegate }?.transport(received: envelope)
             }
-        }
-    }
-
-    private func takeHandshake() -> CheckedContinuation<Void, any Error>? {
-        state.withLock { state in
-            defer { state.handshake = nil }
-            return state.handshake
         }
     }
 }

@@ -28,7 +28,6 @@ public final class ZeroMQNodeTransport: NodeTransport {
         var loop: ZMQEventLoop?
         var socket: ZMQSocketHandle?
         var delegate: (any NodeTransportDelegate)?
-        var handshake: CheckedContinuation<Void, any Error>?
         var joined = false
         var closed = false
         var lastHeard: UInt64 = 0
@@ -36,6 +35,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
         var workerCount: Int
     }
     private let state: Mutex<State>
+    private let handshake = JoinHandshake()
 
     public init(brokerEndpoint: String, workerID: WorkerID, workerCount: Int, hostName: String,
                 slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), logger: Logger) {
@@ -69,13 +69,14 @@ public final class ZeroMQNodeTransport: NodeTransport {
         let payload = try PayloadCodec.encode(request)
         let endpoint = brokerEndpoint
         let timeout = heartbeat.timeout
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            state.withLock { $0.handshake = continuation }
+        let handshake = self.handshake
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            handshake.fail(ZeroMQTransportError.brokerUnreachable(endpoint: endpoint, after: timeout))
+        }
+        defer { timer.cancel() }
+        try await handshake.perform {
             send(Envelope(kind: .join, source: workerID, target: .broker, payload: payload))
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                self?.failHandshake(ZeroMQTransportError.brokerUnreachable(endpoint: endpoint, after: timeout))
-            }
         }
         startWatchdog()
     }
@@ -116,15 +117,13 @@ public final class ZeroMQNodeTransport: NodeTransport {
             switch envelope.kind {
             case .welcome:
                 let reply = try? PayloadCodec.decode(JoinReply.self, from: envelope.payload)
-                let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                state.withLock { state in
                     state.joined = true
                     if let reply, reply.workerCount > 0 { state.workerCount = reply.workerCount }
-                    defer { state.handshake = nil }
-                    return state.handshake
                 }
-                continuation?.resume()
+                handshake.accept()
             case .refuse:
-                failHandshake(ZeroMQTransportError.refused(String(decoding: envelope.payload, as: UTF8.self)))
+                handshake.fail(ZeroMQTransportError.refused(String(decoding: envelope.payload, as: UTF8.self)))
             case .heartbeat:
                 send(Envelope(kind: .heartbeat, source: workerID))
             default:
@@ -135,14 +134,6 @@ public final class ZeroMQNodeTransport: NodeTransport {
                 }
             }
         }
-    }
-
-    private func failHandshake(_ error: any Error) {
-        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            defer { state.handshake = nil }
-            return state.handshake
-        }
-        continuation?.resume(throwing: error)
     }
 
     /// Declares the broker gone after a silence longer than the heartbeat timeout.
