@@ -124,7 +124,7 @@ extension Futures {
             chunk.core.onCompletion { [core = chunk.core] in
                 switch core.outcome {
                 case .success(let value)?:
-                    for (offset, result) in ((value as? [Swift.Result<Result, any Error>]) ?? []).enumerated() {
+                    for (offset, result) in ((value as? ChunkValues<Result>)?.results ?? []).enumerated() {
                         switch result {
                         case .success(let element): continuation.yield((start + offset, element))
                         case .failure(let error): continuation.finish(throwing: error)

@@ -76,11 +76,11 @@ where Input.Element: Codable & Sendable {
                 }
                 switch outcome {
                 case .success(let value):
-                    guard let results = value as? [Swift.Result<Result, any Error>] else {
+                    guard let chunk = value as? ChunkValues<Result> else {
                         fail()
                         throw ScoopError.internalInconsistency("lazy map chunk produced \(type(of: value))")
                     }
-                    ready.append(contentsOf: results)
+                    ready.append(contentsOf: chunk.results)
                 case .failure(let error):
                     fail()
                     throw error

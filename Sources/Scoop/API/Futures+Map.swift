@@ -17,10 +17,13 @@ extension Futures {
         _ input: repeat [each Argument],
         chunkSize: Int? = nil
     ) async throws -> [Result] {
-        let results = try await mapResults(function, repeat each input, chunkSize: chunkSize)
+        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize)
         var values: [Result] = []
-        values.reserveCapacity(results.count)
-        for result in results { values.append(try result.get()) }
+        values.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks {
+            if let failure = chunk.firstFailure { throw failure.error }
+            values.append(contentsOf: chunk.values)
+        }
         return values
     }
 
@@ -31,27 +34,41 @@ extension Futures {
         _ input: repeat [each Argument],
         chunkSize: Int? = nil
     ) async throws -> [Swift.Result<Result, any Error>] {
+        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize)
+        var results: [Swift.Result<Result, any Error>] = []
+        results.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { results.append(contentsOf: chunk.results) }
+        return results
+    }
+
+    /// Runs a map as chunk futures and returns each chunk's values and failures, in order.
+    static func mapChunks<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ input: repeat [each Argument],
+        chunkSize: Int?
+    ) async throws -> [ChunkValues<Result>] {
         let node = try Submission.currentNode("Futures.map")
         try node.registry.require(function.id, name: function.name)
         try validate(chunkSize)
         let elements = zipped(repeat each input)
         let chunks = submitChunks(on: node, function, elements, mode: .map, chunkSize: chunkSize)
         return try await withCancellingChildren(chunks.map(\.core)) {
-            var results: [Swift.Result<Result, any Error>] = []
-            results.reserveCapacity(elements.count)
+            var outcomes: [ChunkValues<Result>] = []
+            outcomes.reserveCapacity(chunks.count)
             for chunk in chunks {
                 switch await Submission.outcome(of: chunk.core, on: node) {
                 case .success(let value):
-                    guard let chunkResults = value as? [Swift.Result<Result, any Error>] else {
+                    guard let values = value as? ChunkValues<Result> else {
                         throw ScoopError.internalInconsistency("map chunk produced \(type(of: value))")
                     }
-                    results.append(contentsOf: chunkResults)
+                    outcomes.append(values)
                 case .failure(let error):
                     if error is CancellationError { throw error }
-                    results.append(contentsOf: repeatElement(.failure(error), count: chunk.count))
+                    let failures = (0..<chunk.count).map { ChunkFailure(index: $0, error: error) }
+                    outcomes.append(ChunkValues(values: [], failures: failures))
                 }
             }
-            return results
+            return outcomes
         }
     }
 
@@ -64,7 +81,19 @@ extension Futures {
     /// The elements of several arrays, pairwise (as long as the shortest).
     static func zipped<each Argument>(_ input: repeat [each Argument]) -> [(repeat each Argument)] {
         var count = Int.max
-        for array in repeat each input { count = min(count, array.count) }
+        var arity = 0
+        for array in repeat each input {
+            count = min(count, array.count)
+            arity += 1
+        }
+        if arity == 1 {
+            // One array: its elements already are the one-element tuples (a
+            // one-element tuple is its element), so share its storage instead
+            // of copying element by element.
+            for array in repeat each input {
+                if let same = array as? [(repeat each Argument)] { return same }
+            }
+        }
         if count == Int.max { return [] }
         var elements: [(repeat each Argument)] = []
         elements.reserveCapacity(count)

@@ -22,22 +22,75 @@ public struct TaskFunction<each Argument: Codable & Sendable, Result: Codable & 
     /// The same code when it was declared synchronous: chunks of tiny tasks
     /// call it in a plain loop, without an executor hop per element.
     let syncBody: (@Sendable (repeat each Argument) throws -> Result)?
+    /// The synchronous body applied to a whole chunk of a map in one loop.
+    /// It is built by the synchronous initializer, which is inlined into the
+    /// code that declares the function, so the loop is compiled for the
+    /// concrete argument and result types (no generic value witnesses, no
+    /// `Result` box per element). Nil for asynchronous bodies.
+    let chunkKernel: (@Sendable ([(repeat each Argument)]) -> ChunkValues<Result>)?
+    /// The synchronous body folded over a chunk with a synchronous reduce
+    /// (map-reduce and scan leaves), compiled like ``chunkKernel``.
+    let foldKernel: (@Sendable ([(repeat each Argument)], _ reduce: (Result, Result) throws -> Result,
+                                _ keepPrefixes: Bool) throws -> FoldValues<Result>)?
 
     /// Declares a task function. `name` must be unique in the program.
     public init(_ name: String, _ body: @escaping @Sendable (repeat each Argument) async throws -> Result) {
-        self.name = name
-        self.id = FunctionID(name: name)
-        self.body = body
-        self.syncBody = nil
+        self.init(name: name, body: body, syncBody: nil, chunkKernel: nil, foldKernel: nil)
     }
 
     /// Declares a task function whose code does not await (the common case
     /// for numeric kernels). A closure without `await` picks this one.
+    @inlinable
     public init(_ name: String, _ body: @escaping @Sendable (repeat each Argument) throws -> Result) {
+        self.init(
+            name: name,
+            body: { (argument: repeat each Argument) async throws -> Result in try body(repeat each argument) },
+            syncBody: body,
+            chunkKernel: { elements in
+                var values: [Result] = []
+                values.reserveCapacity(elements.count)
+                var failures: [ChunkFailure] = []
+                var index = 0
+                for element in elements {
+                    do {
+                        values.append(try body(repeat each element))
+                    } catch {
+                        failures.append(ChunkFailure(index: index, error: error))
+                    }
+                    index += 1
+                }
+                return ChunkValues(values: values, failures: failures)
+            },
+            foldKernel: { elements, reduce, keepPrefixes in
+                var accumulator: Result?
+                var prefixes: [Result] = []
+                if keepPrefixes { prefixes.reserveCapacity(elements.count) }
+                for element in elements {
+                    let value = try body(repeat each element)
+                    let next = try accumulator.map { try reduce($0, value) } ?? value
+                    accumulator = next
+                    if keepPrefixes { prefixes.append(next) }
+                }
+                return FoldValues(accumulator: accumulator, prefixes: prefixes)
+            }
+        )
+    }
+
+    @usableFromInline
+    init(
+        name: String,
+        body: @escaping @Sendable (repeat each Argument) async throws -> Result,
+        syncBody: (@Sendable (repeat each Argument) throws -> Result)?,
+        chunkKernel: (@Sendable ([(repeat each Argument)]) -> ChunkValues<Result>)?,
+        foldKernel: (@Sendable ([(repeat each Argument)], _ reduce: (Result, Result) throws -> Result,
+                                _ keepPrefixes: Bool) throws -> FoldValues<Result>)?
+    ) {
         self.name = name
         self.id = FunctionID(name: name)
-        self.body = { (argument: repeat each Argument) async throws -> Result in try body(repeat each argument) }
-        self.syncBody = body
+        self.body = body
+        self.syncBody = syncBody
+        self.chunkKernel = chunkKernel
+        self.foldKernel = foldKernel
     }
 
     /// Runs the function here, without a future.
@@ -61,6 +114,24 @@ public protocol RegisteredFunction: Sendable {
     func encodeResult(_ value: any Sendable, into writer: inout PayloadWriter) throws
 }
 
+/// What a worker needs to run a map chunk for a ``TaskFunction`` with its
+/// types erased (internal: every registered function is a `TaskFunction`).
+protocol ChunkRunnable: RegisteredFunction {
+    /// Encodes results this function returned as one array.
+    func encodeResults(_ values: [any Sendable], into writer: inout PayloadWriter) throws
+    /// Runs `count` argument records of a map chunk through the function's
+    /// chunk kernel (synchronous bodies only); nil when it has no kernel.
+    func runChunkKernel(from reader: inout PayloadReader, count: Int) throws -> ChunkOutcome?
+}
+
+/// A map chunk run on a worker: how many elements, the encoded array of the
+/// successful values, and the failures by index.
+struct ChunkOutcome: Sendable {
+    let count: Int
+    let encodedValues: [UInt8]
+    let failures: [ChunkFailure]
+}
+
 extension TaskFunction: RegisteredFunction {
     public func decodeCall(from reader: inout PayloadReader) throws -> @Sendable () async throws -> any Sendable {
         let cursor = ReaderCursor(reader)
@@ -82,6 +153,33 @@ extension TaskFunction: RegisteredFunction {
         try writer.write(typed)
     }
 
+    func encodeResults(_ values: [any Sendable], into writer: inout PayloadWriter) throws {
+        var typed: [Result] = []
+        typed.reserveCapacity(values.count)
+        for value in values {
+            guard let value = value as? Result else {
+                throw ScoopError.internalInconsistency("task '\(name)' returned \(type(of: value)), expected \(Result.self)")
+            }
+            typed.append(value)
+        }
+        try writer.write(typed)
+    }
+
+    func runChunkKernel(from reader: inout PayloadReader, count: Int) throws -> ChunkOutcome? {
+        guard let chunkKernel else { return nil }
+        var elements: [(repeat each Argument)] = []
+        elements.reserveCapacity(Swift.min(count, reader.remaining))
+        let cursor = ReaderCursor(reader)
+        for _ in 0..<count {
+            elements.append((repeat try cursor.read((each Argument).self)))
+        }
+        reader = cursor.reader
+        let outcome = chunkKernel(elements)
+        var values = PayloadWriter()
+        try values.write(outcome.values)
+        return ChunkOutcome(count: count, encodedValues: values.bytes, failures: outcome.failures)
+    }
+
     /// Encodes one argument record.
     func encodeArguments(_ argument: repeat each Argument, into writer: inout PayloadWriter) throws {
         for value in repeat each argument {
@@ -89,6 +187,8 @@ extension TaskFunction: RegisteredFunction {
         }
     }
 }
+
+extension TaskFunction: ChunkRunnable {}
 
 /// Lets a parameter-pack expansion read arguments in order from a reader.
 private final class ReaderCursor {

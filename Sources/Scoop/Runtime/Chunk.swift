@@ -7,8 +7,9 @@ import ScoopCore
 /// Payload of a chunk task (flag `.chunk`): `UInt32 mode`, `UInt32 reduce
 /// function id` (0 if none), `UInt32 count`, then `count` argument records.
 enum ChunkMode: UInt32, Sendable {
-    /// Result: `UInt32 count`, then per element `UInt32 status` (0 value, 1 error)
-    /// followed by the value or an encoded ``RemoteError``.
+    /// Result: `UInt32 count`, `UInt32 failures`, each failure as `UInt32
+    /// index` and an encoded ``RemoteError``, then the successful values as
+    /// one encoded array (one copy for numeric types).
     case map = 0
     /// Result: the left fold of the elements' values with the reduce function.
     case fold = 1
@@ -28,30 +29,45 @@ enum ChunkExecutor {
         }
         let reduceID = FunctionID(rawValue: try reader.readUInt32())
         let count = Int(try reader.readUInt32())
+        // Zero-argument functions take no bytes per element: bound the count too.
+        guard count <= Swift.max(reader.remaining, 1 << 20) else {
+            throw ScoopError.codec("chunk of '\(function.name)' declares \(count) elements in \(reader.remaining) bytes")
+        }
+        var writer = PayloadWriter()
+        if mode == .map, let runnable = function as? any ChunkRunnable {
+            try Task.checkCancellation()
+            if let outcome = try runnable.runChunkKernel(from: &reader, count: count) {
+                try writeMapChunk(count: count, failures: outcome.failures, function: function,
+                                  worker: worker, host: host, into: &writer)
+                writer.appendRaw(outcome.encodedValues)
+                return writer.bytes
+            }
+        }
         var calls: [@Sendable () async throws -> any Sendable] = []
-        calls.reserveCapacity(count)
+        calls.reserveCapacity(min(count, reader.remaining))
         for _ in 0..<count { calls.append(try function.decodeCall(from: &reader)) }
 
-        var writer = PayloadWriter()
         switch mode {
         case .map:
-            writer.writeUInt32(UInt32(count))
-            for call in calls {
+            var values: [any Sendable] = []
+            values.reserveCapacity(count)
+            var failures: [ChunkFailure] = []
+            for (index, call) in calls.enumerated() {
                 try Task.checkCancellation()
                 do {
-                    let value = try await call()
-                    var element = PayloadWriter()
-                    try function.encodeResult(value, into: &element)
-                    writer.writeUInt32(0)
-                    writer.appendRaw(element.bytes)
+                    values.append(try await call())
                 } catch let error as CancellationError {
                     throw error
                 } catch {
-                    writer.writeUInt32(1)
-                    try writer.write(RemoteError(describing: error, function: function.name,
-                                                 worker: worker?.rawValue, host: host))
+                    failures.append(ChunkFailure(index: index, error: error))
                 }
             }
+            guard let runnable = function as? any ChunkRunnable else {
+                throw ScoopError.internalInconsistency("task '\(function.name)' cannot encode chunk results")
+            }
+            try writeMapChunk(count: count, failures: failures, function: function,
+                              worker: worker, host: host, into: &writer)
+            try runnable.encodeResults(values, into: &writer)
         case .fold, .scan:
             guard let reduce = registry[reduceID] else {
                 throw ScoopError.unregisteredFunction("reduce function \(reduceID)")
@@ -77,6 +93,20 @@ enum ChunkExecutor {
             }
         }
         return writer.bytes
+    }
+
+    /// The head of a map chunk's result: `UInt32 count`, `UInt32 failures`,
+    /// then each failure as `UInt32 index` and a ``RemoteError``; the array of
+    /// successful values follows.
+    private static func writeMapChunk(count: Int, failures: [ChunkFailure], function: any RegisteredFunction,
+                                      worker: WorkerID?, host: String?, into writer: inout PayloadWriter) throws {
+        writer.writeUInt32(UInt32(count))
+        writer.writeUInt32(UInt32(failures.count))
+        for failure in failures {
+            writer.writeUInt32(UInt32(failure.index))
+            try writer.write(RemoteError(describing: failure.error, function: function.name,
+                                         worker: worker?.rawValue, host: host))
+        }
     }
 }
 

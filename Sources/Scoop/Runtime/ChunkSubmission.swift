@@ -40,46 +40,33 @@ extension Submission {
             run = {
                 switch mode {
                 case .map:
-                    var results: [Swift.Result<Result, any Error>] = []
-                    results.reserveCapacity(elements.count)
-                    if let syncBody = function.syncBody {
+                    if let kernel = function.chunkKernel {
                         try Task.checkCancellation()
-                        for element in elements {
-                            do {
-                                results.append(.success(try syncBody(repeat each element)))
-                            } catch {
-                                results.append(.failure(error))
-                            }
-                        }
-                        return results
+                        return kernel(elements)
                     }
-                    for element in elements {
+                    var values: [Result] = []
+                    values.reserveCapacity(elements.count)
+                    var failures: [ChunkFailure] = []
+                    for (index, element) in elements.enumerated() {
                         try Task.checkCancellation()
                         do {
-                            results.append(.success(try await body(repeat each element)))
+                            values.append(try await body(repeat each element))
                         } catch let error as CancellationError {
                             throw error
                         } catch {
-                            results.append(.failure(error))
+                            failures.append(ChunkFailure(index: index, error: error))
                         }
                     }
-                    return results
+                    return ChunkValues(values: values, failures: failures)
                 case .fold, .scan:
                     guard let reduceBody else { throw ScoopError.internalInconsistency("fold chunk without reduce") }
                     var accumulator: Result?
                     var prefixes: [Result] = []
-                    let syncBody = function.syncBody
-                    let syncReduce = reduce?.syncBody
-                    if let syncBody, let syncReduce {
+                    if let foldKernel = function.foldKernel, let syncReduce = reduce?.syncBody {
                         try Task.checkCancellation()
-                        for element in elements {
-                            let value = try syncBody(repeat each element)
-                            let next = try accumulator.map { try syncReduce($0, value) } ?? value
-                            accumulator = next
-                            if mode == .scan { prefixes.append(next) }
-                        }
-                        if mode == .scan { return prefixes }
-                        guard let accumulator else { throw ScoopError.invalidArgument("empty fold chunk") }
+                        let folded = try foldKernel(elements, syncReduce, mode == .scan)
+                        if mode == .scan { return folded.prefixes }
+                        guard let accumulator = folded.accumulator else { throw ScoopError.invalidArgument("empty fold chunk") }
                         return accumulator
                     }
                     for element in elements {
@@ -115,17 +102,21 @@ extension Submission {
                 switch mode {
                 case .map:
                     let count = Int(try reader.readUInt32())
-                    var results: [Swift.Result<Result, any Error>] = []
-                    results.reserveCapacity(min(count, payload.count))
-                    for _ in 0..<count {
-                        if try reader.readUInt32() == 0 {
-                            results.append(.success(try reader.read(Result.self)))
-                        } else {
-                            let remote = try reader.read(RemoteError.self)
-                            results.append(.failure(remote))
-                        }
+                    let failureCount = Int(try reader.readUInt32())
+                    guard failureCount <= count else {
+                        throw ScoopError.codec("a chunk of \(count) elements reports \(failureCount) failures")
                     }
-                    return .success(results)
+                    var failures: [ChunkFailure] = []
+                    failures.reserveCapacity(failureCount)
+                    for _ in 0..<failureCount {
+                        let index = Int(try reader.readUInt32())
+                        failures.append(ChunkFailure(index: index, error: try reader.read(RemoteError.self)))
+                    }
+                    let values = try reader.read([Result].self)
+                    guard values.count + failureCount == count else {
+                        throw ScoopError.codec("a chunk of \(count) elements carries \(values.count) values and \(failureCount) failures")
+                    }
+                    return .success(ChunkValues(values: values, failures: failures))
                 case .fold:
                     return .success(try reader.read(Result.self))
                 case .scan:
