@@ -37,6 +37,23 @@ import Testing
         #expect(try dealer.receiveMultipart(timeout: .seconds(5)) == [[], mebibyte])
     }
 
+    /// Frames of 64 KiB and more are lent to libzmq without a copy: writing to
+    /// the sender's array after the send must not change what arrives.
+    @Test(arguments: TestTransport.allCases)
+    func aLentFrameIsUnaffectedByTheSendersLaterWrites(over transport: TestTransport) throws {
+        let context = try ZMQContext()
+        let (router, endpoint) = try makeRouter(context, over: transport)
+        let dealer = try makeDealer(context, connectedTo: endpoint)
+        var frames = (0..<8).map { pattern(size: (1 << 20) + $0, seed: $0) }
+        let expected = frames
+        try dealer.send(frames: frames)
+        for index in frames.indices {
+            for byte in frames[index].indices { frames[index][byte] = 0 }
+        }
+        let received = try #require(try router.receiveMultipart(timeout: .seconds(5)))
+        #expect(Array(received.dropFirst()) == expected)
+    }
+
     @Test func routingIDIsWhatTheRouterSees() throws {
         let context = try ZMQContext()
         let router = try ZMQSocket(context: context, type: .router)

@@ -112,7 +112,18 @@ extension Futures {
     ) -> [(core: FutureCore, start: Int, count: Int)] {
         var chunks: [(core: FutureCore, start: Int, count: Int)] = []
         var start = 0
-        for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize) {
+        var elementLimit = ChunkPlan.maximumChunk
+        if node.transport != nil, chunkSize == nil, let first = elements.first {
+            // Chunks may leave the process: size them by bytes too, so that
+            // large elements travel in messages of about `targetBytes` that
+            // pipeline across workers, not in one huge message.
+            var writer = PayloadWriter()
+            if (try? function.encodeArguments(repeat each first, into: &writer)) != nil {
+                elementLimit = ChunkPlan.elementLimit(forEncodedElementSize: writer.bytes.count)
+            }
+        }
+        for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize,
+                                    maximumElements: elementLimit) {
             let slice = Array(elements[start..<start + size])
             let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce)
             chunks.append((core, start, size))

@@ -117,17 +117,18 @@ enum ChunkExecutor {
 /// tiny tasks) and the last ones hold a single element (no worker idles at the
 /// end while another finishes a big chunk). An explicit `chunkSize` gives equal chunks.
 enum ChunkPlan {
-    static func sizes(count: Int, slots: Int, chunkSize: Int?) -> [Int] {
+    static func sizes(count: Int, slots: Int, chunkSize: Int?, maximumElements: Int = maximumChunk) -> [Int] {
         guard count > 0 else { return [] }
         if let chunkSize {
             let size = max(1, chunkSize)
             return stride(from: 0, to: count, by: size).map { min(size, count - $0) }
         }
         let divisor = max(1, 2 * slots)
+        let limit = max(1, min(maximumElements, maximumChunk))
         var sizes: [Int] = []
         var remaining = count
         while remaining > 0 {
-            let size = max(1, min(remaining, (remaining + divisor - 1) / divisor, maximumChunk))
+            let size = max(1, min(remaining, (remaining + divisor - 1) / divisor, limit))
             sizes.append(size)
             remaining -= size
         }
@@ -136,4 +137,12 @@ enum ChunkPlan {
 
     /// Bounds a chunk so that one result message stays modest.
     static let maximumChunk = 8192
+
+    /// About how many argument bytes one chunk that leaves the process carries.
+    static let targetBytes = 512 << 10
+
+    /// How many elements of `size` encoded bytes fit in ``targetBytes`` (at least one).
+    static func elementLimit(forEncodedElementSize size: Int) -> Int {
+        max(1, min(maximumChunk, targetBytes / max(1, size)))
+    }
 }

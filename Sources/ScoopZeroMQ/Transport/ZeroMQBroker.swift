@@ -125,16 +125,21 @@ public final class ZeroMQBroker: Sendable {
                 sends.append(contentsOf: state.core.receive(envelope, from: peer))
             }
         }
-        deliver(sends)
+        // A single envelope forwarded unchanged (a task to a worker, a result
+        // to its owner) goes out as the bytes that came in: no re-encoding.
+        let forwarded = envelopes.count == 1 ? (envelope: envelopes[0], bytes: frames[1]) : nil
+        deliver(sends, forwarding: forwarded)
         handleNotices(failure: nil)
     }
 
     /// Sends envelopes; several for the same worker travel packed in one
     /// ZeroMQ message (one syscall and one wake-up for the whole batch).
-    private func deliver(_ sends: [BrokerCore.Send]) {
+    private func deliver(_ sends: [BrokerCore.Send], forwarding forwarded: (envelope: Envelope, bytes: [UInt8])? = nil) {
         guard !sends.isEmpty, let handle = socket.withLock({ $0 }) else { return }
         if sends.count == 1 {
-            loop.send([PeerIdentity.bytes(of: sends[0].worker), sends[0].envelope.encoded()], on: handle)
+            let send = sends[0]
+            let bytes = forwarded.flatMap { $0.envelope == send.envelope ? $0.bytes : nil } ?? send.envelope.encoded()
+            loop.send([PeerIdentity.bytes(of: send.worker), bytes], on: handle)
             return
         }
         var order: [WorkerID] = []

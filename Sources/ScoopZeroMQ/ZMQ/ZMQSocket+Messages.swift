@@ -86,15 +86,27 @@ extension ZMQSocket {
         }
     }
 
-    /// Copies `frame` into a new `zmq_msg_t` and sends it; false on `EAGAIN`.
+    /// Frames at least this long are handed to libzmq without a copy.
+    static let zeroCopyThreshold = 64 << 10
+
+    /// Puts `frame` in a new `zmq_msg_t` and sends it; false on `EAGAIN`.
+    /// Small frames are copied; large ones are lent to libzmq (see ``FrameLoan``).
     private func sendFrame(
         _ frame: [UInt8], on raw: UnsafeMutableRawPointer, flags: Int32, operation: String
     ) throws(ZMQError) -> Bool {
         try withMessage { msg throws(ZMQError) -> Bool in
-            if zmq_msg_init_size(msg, frame.count) != 0 { throw ZMQError.last("zmq_msg_init_size(\(frame.count))") }
-            if !frame.isEmpty {
-                frame.withUnsafeBytes { source in
-                    zmq_msg_data(msg)!.copyMemory(from: source.baseAddress!, byteCount: source.count)
+            if frame.count >= Self.zeroCopyThreshold {
+                let (data, hint) = FrameLoan.lend(frame)
+                if zmq_msg_init_data(msg, data, frame.count, FrameLoan.release, hint) != 0 {
+                    FrameLoan.release(data, hint)
+                    throw ZMQError.last("zmq_msg_init_data(\(frame.count))")
+                }
+            } else {
+                if zmq_msg_init_size(msg, frame.count) != 0 { throw ZMQError.last("zmq_msg_init_size(\(frame.count))") }
+                if !frame.isEmpty {
+                    frame.withUnsafeBytes { source in
+                        zmq_msg_data(msg)!.copyMemory(from: source.baseAddress!, byteCount: source.count)
+                    }
                 }
             }
             while zmq_msg_send(msg, raw, flags) < 0 {
@@ -116,5 +128,31 @@ extension ZMQSocket {
         try withUnsafeTemporaryAllocation(of: zmq_msg_t.self, capacity: 1) { buffer throws(ZMQError) -> R in
             try body(buffer.baseAddress!)
         }
+    }
+}
+
+/// Lends an array's bytes to libzmq for a zero-copy send: a box keeps the
+/// array alive (and unmodified: nobody else holds the box) until libzmq's I/O
+/// thread calls ``release`` once the bytes are on the wire.
+///
+/// Relies on a native Swift array's storage being one heap buffer that stays
+/// put while a reference to it is held (always true on Linux for non-empty arrays).
+enum FrameLoan {
+    private final class Box {
+        let bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    /// The data pointer and the hint to pass to `zmq_msg_init_data`.
+    static func lend(_ bytes: [UInt8]) -> (UnsafeMutableRawPointer, UnsafeMutableRawPointer) {
+        let box = Box(bytes)
+        let data = box.bytes.withUnsafeBytes { UnsafeMutableRawPointer(mutating: $0.baseAddress!) }
+        return (data, Unmanaged.passRetained(box).toOpaque())
+    }
+
+    /// `zmq_free_fn`: drops the box (any thread).
+    static let release: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?) -> Void = { _, hint in
+        guard let hint else { return }
+        Unmanaged<Box>.fromOpaque(hint).release()
     }
 }
