@@ -5,16 +5,8 @@ import ScoopLaunch
 /// `scoop run --backend mpi`: replaces the launcher with `mpirun`, which then
 /// owns the processes, their output, signals and the exit status.
 enum MPILaunch {
-    static func exec(placements: [Placement], command: [String], localCores: Int, logger: Logger) throws -> Never {
-        let mpi = MPIRunCommand(placements: placements, program: command[0], arguments: Array(command.dropFirst()),
-                                localCores: localCores, runningAsRoot: getuid() == 0)
-        var hostfilePath: String?
-        if !mpi.isLocalOnly {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("scoop-hosts-\(getpid())").path
-            try mpi.hostfile.write(toFile: path, atomically: true, encoding: .utf8)
-            hostfilePath = path
-        }
-        let arguments = ["mpirun"] + mpi.mpirunArguments(hostfilePath: hostfilePath)
+    static func exec(_ mpi: MPIRunCommand, logger: Logger) throws -> Never {
+        let arguments = ["mpirun"] + mpi.mpirunArguments
         logger.info("running \(arguments.joined(separator: " "))")
         var cArguments = arguments.map { strdup($0) } + [nil]
         // exec keeps the calling thread's signal mask, and a Swift concurrency

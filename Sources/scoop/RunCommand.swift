@@ -81,13 +81,21 @@ struct RunCommand: AsyncParsableCommand {
         let placements = try WorkerPlacement.place(workers: count, on: list.hosts, localCores: localCores)
         logger.info("\(count) workers on \(placements.map { "\($0.host)×\($0.workers)" }.joined(separator: ", ")) (hosts from \(list.source))")
 
-        if backend == .mpi {
-            try MPILaunch.exec(placements: placements, command: command, localCores: localCores, logger: logger)
-        }
         var forwarded: [String: String] = [:]
         for pair in environment {
             let parts = pair.split(separator: "=", maxSplits: 1)
             forwarded[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        if backend == .mpi {
+            let unsupported = [(prolog != nil, "--prolog"), (tunnel, "--tunnel"), (externalHostname != nil, "--external-hostname")]
+                .filter(\.0).map(\.1)
+            guard unsupported.isEmpty else {
+                throw ValidationError("\(unsupported.joined(separator: ", ")) cannot be used with --backend mpi: mpirun starts and connects the ranks itself (set up hosts with your MPI installation's own means)")
+            }
+            let mpi = MPIRunCommand(placements: placements, program: command[0], arguments: Array(command.dropFirst()),
+                                    localCores: localCores, runningAsRoot: getuid() == 0, environment: forwarded,
+                                    workingDirectory: path, remoteShell: ssh == "ssh" ? nil : ssh)
+            try MPILaunch.exec(mpi, logger: logger)
         }
         let plan = RunPlan(
             placements: placements, program: command[0], arguments: Array(command.dropFirst()),

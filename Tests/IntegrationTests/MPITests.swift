@@ -65,6 +65,20 @@ extension Integration {
             #expect(result.status == 0, "\(result)")
             #expect(programOutput(result) == helloLines, "\(result)")
         }
+
+        @Test("scoop run --backend mpi passes --env to every rank and refuses options mpirun cannot honour")
+        func backendMPIOptions() async throws {
+            _ = try #require(Self.mpirun, "mpirun is not installed")
+            let environment = try await scoop(["run", "--backend", "mpi", "-n", "2", "--env", "SCOOP_TEST_MARK=a b",
+                                               "--", "/usr/bin/env"])
+            #expect(environment.status == 0, "\(environment)")
+            #expect(environment.stdout.split(separator: "\n").filter { $0 == "SCOOP_TEST_MARK=a b" }.count == 2, "\(environment)")
+
+            let refused = try await scoop(["run", "--backend", "mpi", "-n", "2", "--prolog", "setup.sh", "--tunnel",
+                                           "--", Products.path("hello")])
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("--prolog, --tunnel cannot be used with --backend mpi"), "\(refused)")
+        }
     
         /// Whether `pid` is a live process (a zombie awaiting its reaper is not).
         func isRunning(_ pid: Int32) -> Bool {
