@@ -52,12 +52,11 @@ import Testing
 
     @Test func waitHonoursItsTimeout() async throws {
         try await withPool { () async throws in
-            let slow = try Futures.submit(Fixtures.sleepMilliseconds, 10_000)
-            let clock = ContinuousClock()
-            let start = clock.now
+            // The future sleeps for an hour: wait can only return because its
+            // timeout fired (no wall-clock bound, which a loaded machine breaks).
+            let slow = try Futures.submit(Fixtures.sleepMilliseconds, 3_600_000)
             let outcome = await Futures.wait([slow], timeout: .milliseconds(200))
             #expect(outcome.done.isEmpty && outcome.notDone == [slow])
-            #expect(clock.now - start < .seconds(5))
             slow.cancel()
         }
     }
