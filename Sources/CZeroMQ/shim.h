@@ -3,8 +3,9 @@
 // Swift imports zmq.h directly, including its integer macros (ZMQ_ROUTER,
 // ZMQ_POLLIN, ETERM, ...). This header only adds what Swift cannot reach:
 // errno values under one spelling on every platform, the wake-up descriptor
-// of the event loop (eventfd(2) is not exported by Swift's Glibc module), and
-// a comparable id for the calling thread.
+// of the event loop (eventfd(2) is not exported by Swift's Glibc module), a
+// comparable id for the calling thread, and the peer address of a socket
+// descriptor (for logging refused connections).
 #ifndef SCOOP_CZEROMQ_SHIM_H
 #define SCOOP_CZEROMQ_SHIM_H
 
@@ -15,6 +16,10 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #if defined(__linux__)
 #include <sys/eventfd.h>
 #endif
@@ -90,6 +95,30 @@ static inline void scoop_wakeup_drain(int read_fd) {
 static inline void scoop_wakeup_close(int read_fd, int write_fd) {
     close(read_fd);
     if (write_fd != read_fd) close(write_fd);
+}
+
+// MARK: Peer addresses (for logging refused connections).
+
+/// Writes the peer address of socket `fd` as "a.b.c.d:port" or "[v6]:port"
+/// into `buffer`. Returns 0, or -1 (errno set) when the descriptor is not a
+/// connected socket any more.
+static inline int scoop_peer_address(int fd, char *buffer, size_t length) {
+    struct sockaddr_storage address;
+    socklen_t size = sizeof address;
+    if (getpeername(fd, (struct sockaddr *)&address, &size) != 0) return -1;
+    char host[INET6_ADDRSTRLEN] = {0};
+    if (address.ss_family == AF_INET) {
+        struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
+        inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+        snprintf(buffer, length, "%s:%u", host, (unsigned)ntohs(v4->sin_port));
+    } else if (address.ss_family == AF_INET6) {
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
+        inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof host);
+        snprintf(buffer, length, "[%s]:%u", host, (unsigned)ntohs(v6->sin6_port));
+    } else {
+        snprintf(buffer, length, "a local peer");
+    }
+    return 0;
 }
 
 #endif

@@ -17,14 +17,26 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker is declared lost.")
     var heartbeatTimeout: Double = 10
 
+    @Option(name: .customLong("keys"), help: "A broker key file from `scoop keygen` (mode 0600): require CURVE and admit only its client keys.")
+    var keys: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         let logger = logging.bootstrap()
         let timeout = Duration.milliseconds(Int(heartbeatTimeout * 1000))
+        let curve: CurveServerKeys?
+        do {
+            curve = try keys.map { path throws(CurveKeyError) in try CurveKeyFile.readServerKeys(at: path) }
+        } catch {
+            throw ValidationError("--keys: \(error)")
+        }
+        if curve == nil && !bind.hasPrefix("tcp://127.") && !bind.hasPrefix("ipc://") && !bind.hasPrefix("inproc://") {
+            logger.warning("--bind \(bind) without --keys: anyone who can reach this port can join; see docs/security.md")
+        }
         let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers,
                                       heartbeat: Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout),
-                                      logger: logger)
+                                      curve: curve, logger: logger)
         // The first line of stdout is the address: flush it now (stdout may be a pipe, fully buffered).
         print(broker.endpoint)
         fflush(nil)

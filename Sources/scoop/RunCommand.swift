@@ -46,6 +46,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker or the broker is declared lost.")
     var heartbeatTimeout: Double = 10
 
+    @Option(name: .customLong("encryption"), help: "CURVE between broker and processes: auto (when a worker is on another host), always or never.")
+    var encryption: Encryption = .auto
+
     @Option(name: .customLong("backend"), help: "zeromq (default: a broker and ssh) or mpi (runs mpirun for you).")
     var backend: Backend = .zeromq
 
@@ -102,7 +105,7 @@ struct RunCommand: AsyncParsableCommand {
             forwardedEnvironment: forwarded,
             remoteShell: RemoteShell(command: ssh.split(separator: " ").map(String.init), workingDirectory: path, prolog: prolog),
             externalHostname: externalHostname, tunnel: tunnel, tagOutput: tagOutput,
-            heartbeatTimeout: heartbeatTimeout, logLevel: logging.level)
+            heartbeatTimeout: heartbeatTimeout, encryption: encryption, logLevel: logging.level)
         let status = try await RunSession(plan: plan, logger: logger).run()
         throw ExitCode(status)
     }

@@ -12,10 +12,27 @@ struct RunPlan: Sendable {
     var tunnel: Bool
     var tagOutput: Bool
     var heartbeatTimeout: Double
+    var encryption: Encryption = .auto
     var logLevel: Logger.Level
 
     var workerCount: Int { placements.reduce(0) { $0 + $1.workers } }
     var hasRemoteHosts: Bool { placements.contains { !$0.isLocal } }
+
+    /// Whether the broker requires CURVE: always, or (auto) when traffic leaves this host.
+    var usesCurve: Bool {
+        switch encryption {
+        case .always: true
+        case .never: false
+        case .auto: hasRemoteHosts
+        }
+    }
+
+    /// The warning `--encryption never` deserves when workers are on other hosts.
+    var encryptionWarning: String? {
+        guard encryption == .never, hasRemoteHosts else { return nil }
+        let remote = Set(placements.filter { !$0.isLocal }.map(\.host)).sorted().joined(separator: ", ")
+        return "--encryption never with workers on other hosts (\(remote)): broker traffic is neither encrypted nor authenticated; anyone who can reach the broker's port can submit work, take tasks and read results"
+    }
 
     /// Where the broker listens: loopback only unless a remote host must reach it directly.
     var bindAddress: String {

@@ -29,12 +29,15 @@ final class RunSession: Sendable {
         let timeout = Duration.milliseconds(Int(plan.heartbeatTimeout * 1000))
         let heartbeat = Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout)
         let localProgram = plan.placements.first?.isLocal == true ? absolutePath(plan.program) : nil
+        if let warning = plan.encryptionWarning { logger.warning("\(warning)") }
+        // Fresh keys for this run only, kept in memory: never in a file, never on a command line.
+        let keys = plan.usesCurve ? try CurveRunKeys.generate() : nil
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
-                                      heartbeat: heartbeat, logger: logger)
+                                      heartbeat: heartbeat, curve: keys?.server, logger: logger)
         defer { broker.stop() }
         let port = String(broker.endpoint.split(separator: ":").last ?? "0")
-        logger.info("broker listening on \(broker.endpoint)")
+        logger.info("broker listening on \(broker.endpoint)\(keys == nil ? " (no encryption)" : " (CURVE: encrypted, run's keys required)")")
         let signals = installSignalHandlers()
         defer { signals.forEach { $0.cancel() } }
 
@@ -46,7 +49,8 @@ final class RunSession: Sendable {
                     workerID: id, host: placement.host, isLocal: placement.isLocal,
                     program: placement.isLocal ? absolutePath(plan.program) : plan.program,
                     arguments: plan.arguments,
-                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat))
+                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat),
+                    secrets: keys.map { CurveEnvironment.variables(for: $0.client) } ?? [:])
                 var shell = plan.remoteShell
                 if plan.tunnel && !placement.isLocal { shell.extraOptions += ["-R", "\(port):127.0.0.1:\(port)"] }
                 let command = spec.command(ssh: shell)
@@ -55,7 +59,7 @@ final class RunSession: Sendable {
                 do {
                     child = try ChildProcess(
                         workerID: id, host: placement.host, executable: command.executable, arguments: command.arguments,
-                        environment: command.environment,
+                        environment: command.environment, standardInput: command.standardInput,
                         stdout: LineForwarder(destination: .standardOutput, prefix: tag),
                         stderr: LineForwarder(destination: .standardError, prefix: tag))
                 } catch {
@@ -77,6 +81,9 @@ final class RunSession: Sendable {
         await waitForWorkers(grace: .seconds(3))
         for child in children.withLock({ $0 }) { child.terminate(signal: SIGKILL) }
         for monitor in monitors { await monitor.value }
+        if broker.refusedConnections > 0 {
+            logger.warning("the broker refused \(broker.refusedConnections) connection attempt(s) without this run's keys (see the warnings above)")
+        }
         // Interrupted: the children ended because they were told to; the status says why.
         if let signal = interruption.withLock({ $0 }) { return 128 + signal }
         let failed = failures.withLock { $0 }

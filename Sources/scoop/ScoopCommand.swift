@@ -10,7 +10,8 @@ struct ScoopCommand: AsyncParsableCommand {
             scoop run -n 4 -- .build/release/hello
             scoop run --hostfile hosts.txt -- ./simulation --steps 100
             scoop broker --bind 'tcp://*:5555'          # then: scoop worker --connect tcp://head:5555 -- ./app
+            scoop keygen ~/.scoop-keys                  # then: scoop broker --keys ~/.scoop-keys/broker.keys ...
             """,
-        subcommands: [RunCommand.self, BrokerCommand.self, WorkerCommand.self]
+        subcommands: [RunCommand.self, BrokerCommand.self, WorkerCommand.self, KeygenCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScoopLaunch
+import ScoopZeroMQ
 import Synchronization
 
 /// `scoop worker`: adds local worker processes to a running pool.
@@ -19,6 +20,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("origin"), help: "The first process started is the origin (runs the program's body).")
     var origin = false
 
+    @Option(name: .customLong("keys"), help: "A client key file from `scoop keygen` (mode 0600), for a broker started with --keys.")
+    var keys: String?
+
     @OptionGroup var logging: LoggingOptions
 
     @Argument(parsing: .captureForPassthrough, help: "-- PROGRAM [ARGUMENTS...]")
@@ -36,12 +40,22 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap()
+        var secrets: [String: String] = [:]
+        if let keys {
+            do {
+                secrets = CurveEnvironment.variables(for: try CurveKeyFile.readClientKeys(at: keys))
+            } catch {
+                throw ValidationError("--keys: \(error)")
+            }
+        }
         var children: [ChildProcess] = []
         for index in 0..<workers {
             let id = origin && index == 0 ? "0" : "auto"
             children.append(try ChildProcess(
                 workerID: index, host: "localhost", executable: command[0], arguments: Array(command.dropFirst()),
-                environment: ["SCOOP_BROKER": connect, "SCOOP_WORKER_ID": id, "SCOOP_LOG_LEVEL": logging.level.rawValue],
+                // The keys go in the environment (readable by this user and root), never on a command line.
+                environment: ["SCOOP_BROKER": connect, "SCOOP_WORKER_ID": id, "SCOOP_LOG_LEVEL": logging.level.rawValue]
+                    .merging(secrets) { $1 },
                 stdout: LineForwarder(destination: .standardOutput, prefix: ""),
                 stderr: LineForwarder(destination: .standardError, prefix: "")))
         }

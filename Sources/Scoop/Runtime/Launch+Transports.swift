@@ -9,7 +9,9 @@ import ScoopMPI
 
 extension Launch {
     /// A process started by `scoop run` (or `scoop worker`): `SCOOP_BROKER`,
-    /// `SCOOP_WORKER_ID` and `SCOOP_WORKER_COUNT` say where it belongs.
+    /// `SCOOP_WORKER_ID` and `SCOOP_WORKER_COUNT` say where it belongs;
+    /// `SCOOP_CURVE_SERVER_KEY` and `SCOOP_CURVE_SECRET_KEY` (or
+    /// `SCOOP_CURVE_KEY_FILE`) are its CURVE keys when the broker requires them.
     static func startZeroMQ(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
                             logger: Logger) async throws -> Node {
         #if ZeroMQ
@@ -21,12 +23,18 @@ extension Launch {
             throw ScoopError.invalidArgument("SCOOP_BROKER is set but SCOOP_WORKER_ID is missing or not a number; start workers with `scoop run` or `scoop worker`")
         }
         let count = environment["SCOOP_WORKER_COUNT"].flatMap(Int.init) ?? 1
+        let curve: CurveClientKeys?
+        do {
+            curve = try CurveEnvironment.clientKeys(from: environment.variables)
+        } catch {
+            throw ScoopError.invalidArgument("cannot use this process's CURVE keys: \(error)")
+        }
         let workerID = WorkerID(rawValue: id)
         var logger = logger
         logger[metadataKey: "worker"] = "\(id)@\(environment.hostName)"
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
-            heartbeat: Heartbeat.fromEnvironment(environment.variables), logger: logger)
+            heartbeat: Heartbeat.fromEnvironment(environment.variables), curve: curve, logger: logger)
         return try await joinedNode(transport, registry: registry, options: options, logger: logger)
         #else
         throw ScoopError.invalidArgument("this program was started by `scoop run` (SCOOP_BROKER is set), but it was built without the ZeroMQ trait")

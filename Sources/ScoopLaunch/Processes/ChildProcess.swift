@@ -12,12 +12,15 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable` with `arguments`; `environment` is added to the launcher's.
     /// The child has its own process group and no signal blocked (see ``Spawn``).
+    /// Its standard input is `standardInput` then end of file (at most
+    /// ``Spawn/standardInputLimit`` bytes, e.g. keys for `ssh` to pass on), or /dev/null.
     public init(workerID: Int, host: String, executable: String, arguments: [String], environment: [String: String],
-                stdout: LineForwarder, stderr: LineForwarder) throws {
+                standardInput: [UInt8]? = nil, stdout: LineForwarder, stderr: LineForwarder) throws {
         self.workerID = workerID
         self.host = host
         let started = try Spawn.start(Self.resolve(executable), arguments: arguments,
-                                      environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+                                      environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                                      standardInput: standardInput)
         let exit = ExitSignal(outputs: 2)
         // One blocking thread per pipe, not `readabilityHandler`: tearing down
         // its dispatch read source crashes libdispatch on Linux

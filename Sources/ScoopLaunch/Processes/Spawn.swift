@@ -9,9 +9,11 @@ import Foundation
 /// seen until that one ends.
 ///
 /// The child starts with no signal blocked, default dispositions for the
-/// usual signals, its own process group, stdin from /dev/null, stdout and
-/// stderr into new pipes, and no other descriptor of the launcher (the
-/// launcher starts its children from one thread at a time).
+/// usual signals, its own process group, stdin from /dev/null (or a pipe
+/// holding `standardInput`, written whole before the child starts, then
+/// closed: the child reads it, then end of file), stdout and stderr into new
+/// pipes, and no other descriptor of the launcher (the launcher starts its
+/// children from one thread at a time).
 enum Spawn {
     /// A process that could not be started, with the system's reason.
     struct Failure: Error, CustomStringConvertible {
@@ -25,7 +27,13 @@ enum Spawn {
         var stderr: Int32
     }
 
-    static func start(_ path: String, arguments: [String], environment: [String: String]) throws(Failure) -> Started {
+    /// What a pipe holds without blocking its writer (Linux and macOS: at least 16 KiB).
+    static let standardInputLimit = 4096
+
+    static func start(_ path: String, arguments: [String], environment: [String: String],
+                      standardInput: [UInt8]? = nil) throws(Failure) -> Started {
+        let input = try standardInput.map { bytes throws(Failure) in try filledPipe(bytes) }
+        defer { if let input { close(input) } }
         var out: [Int32] = [-1, -1], err: [Int32] = [-1, -1]
         guard pipe(&out) == 0 else { throw failure("pipe", errno) }
         guard pipe(&err) == 0 else {
@@ -38,7 +46,11 @@ enum Spawn {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        if let input {
+            posix_spawn_file_actions_adddup2(&actions, input, STDIN_FILENO)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO)
         posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO)
         for descriptor in openDescriptors() where descriptor > STDERR_FILENO {
@@ -87,6 +99,29 @@ enum Spawn {
         }
         let signal = status & 0x7F
         return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+
+    /// The read end of a new pipe that already holds `bytes` and whose write end is closed.
+    private static func filledPipe(_ bytes: [UInt8]) throws(Failure) -> Int32 {
+        guard bytes.count <= standardInputLimit else {
+            throw Failure(description: "standard input of \(bytes.count) bytes is more than a pipe holds (\(standardInputLimit))")
+        }
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw failure("pipe", errno) }
+        for descriptor in ends { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(ends[1], $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let code = errno
+                close(ends[0]); close(ends[1])
+                throw failure("write to a pipe", code)
+            }
+            written += count
+        }
+        close(ends[1])
+        return ends[0]
     }
 
     /// This process's open descriptors (closing one that is not open is harmless in the child).

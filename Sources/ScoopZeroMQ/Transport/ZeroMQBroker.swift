@@ -11,6 +11,10 @@ import Synchronization
 /// member silent for longer than the timeout is removed and its futures
 /// re-queued.
 ///
+/// With `curve` keys it is a CURVE server: traffic is encrypted, and a ZAP
+/// handler on the broker's loop thread lets in only the listed client keys,
+/// logging every refused attempt (see ``CurveGatekeeper``).
+///
 /// ```swift
 /// let broker = try ZeroMQBroker(bindTo: "tcp://127.0.0.1:*", workerCount: 4, logger: logger)
 /// print(broker.endpoint)            // tcp://127.0.0.1:40211
@@ -28,6 +32,7 @@ public final class ZeroMQBroker: Sendable {
     private let socket: Mutex<ZMQSocketHandle?> = Mutex(nil)
     private let logger: Logger
     private let heartbeat: Heartbeat
+    private let gatekeeper: CurveGatekeeper?
 
     private struct State {
         var core: BrokerCore
@@ -41,9 +46,10 @@ public final class ZeroMQBroker: Sendable {
     /// Binds the broker. `address` is a ZeroMQ endpoint such as
     /// `tcp://127.0.0.1:*` (loopback, a port chosen by the OS) or `tcp://*:5555`.
     /// `expectedBuild` is the program's build identity when the launcher knows
-    /// it; otherwise the origin's join sets it.
+    /// it; otherwise the origin's join sets it. With `curve`, only clients
+    /// holding one of its authorized key pairs (and the server's public key) get in.
     public init(bindTo address: String, workerCount: Int, expectedBuild: String? = nil,
-                heartbeat: Heartbeat = Heartbeat(), logger: Logger) throws {
+                heartbeat: Heartbeat = Heartbeat(), curve: CurveServerKeys? = nil, logger: Logger) throws {
         self.logger = logger
         self.heartbeat = heartbeat
         self.state = Mutex(State(core: BrokerCore(expectedBuild: expectedBuild, workerCount: workerCount)))
@@ -56,6 +62,14 @@ public final class ZeroMQBroker: Sendable {
         try router.set(.receiveHighWaterMark(0))
         // A peer announcing an absurd frame is cut off before libzmq allocates it.
         try router.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
+        // The ZAP handler and the monitor are in place before the first peer can connect.
+        if let curve {
+            let gate = try CurveGatekeeper(context: context, loop: loop, keys: curve, logger: logger)
+            try gate.guardSocket(router)
+            gatekeeper = gate
+        } else {
+            gatekeeper = nil
+        }
         try router.bind(address)
         endpoint = try router.lastEndpoint
         let handle = loop.addSocket(router) { [weak self] frames in self?.received(frames) }
@@ -93,6 +107,12 @@ public final class ZeroMQBroker: Sendable {
         deliver(sends)
         handleNotices(failure: worker == .origin ? "the origin (worker 0) \(reason)" : nil)
     }
+
+    /// Whether peers must hold the run's CURVE keys.
+    public var requiresCurve: Bool { gatekeeper != nil }
+
+    /// Connection attempts refused for want of the run's CURVE keys.
+    public var refusedConnections: Int { gatekeeper?.refusals ?? 0 }
 
     /// Members currently in the pool.
     public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }

@@ -9,7 +9,9 @@ import Synchronization
 /// identity; the broker answers `welcome` (then every shared constant set so
 /// far) or `refuse` with a reason naming both sides. A broker silent for longer
 /// than the heartbeat timeout closes the link, so a worker whose launcher
-/// died exits instead of lingering.
+/// died exits instead of lingering. With `curve` keys the link is a CURVE
+/// client: encrypted, and only a broker holding the server's secret key can
+/// talk to it.
 ///
 /// Threading: see ``NodeTransport``. Envelopes are delivered on the loop thread.
 public final class ZeroMQNodeTransport: NodeTransport {
@@ -21,6 +23,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
     public let brokerEndpoint: String
     private let slots: Int
     private let heartbeat: Heartbeat
+    private let curve: CurveClientKeys?
     private let logger: Logger
 
     private struct State {
@@ -38,13 +41,14 @@ public final class ZeroMQNodeTransport: NodeTransport {
     private let handshake = JoinHandshake()
 
     public init(brokerEndpoint: String, workerID: WorkerID, workerCount: Int, hostName: String,
-                slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), logger: Logger) {
+                slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), curve: CurveClientKeys? = nil, logger: Logger) {
         self.brokerEndpoint = brokerEndpoint
         self.workerID = workerID
         self.state = Mutex(State(workerCount: workerCount))
         self.hostName = hostName
         self.slots = slots
         self.heartbeat = heartbeat
+        self.curve = curve
         self.logger = logger
     }
 
@@ -55,6 +59,11 @@ public final class ZeroMQNodeTransport: NodeTransport {
         try socket.set(.routingID(PeerIdentity.bytes(of: workerID)))
         try socket.set(.linger(.milliseconds(2000)))
         try socket.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
+        if let curve {
+            try socket.set(.curveServerKey(Array(curve.serverPublicKey.utf8)))
+            try socket.set(.curvePublicKey(Array(curve.client.publicKey.utf8)))
+            try socket.set(.curveSecretKey(Array(curve.client.secretKey.utf8)))
+        }
         try socket.connect(brokerEndpoint)
         let handle = loop.addSocket(socket) { [weak self] frames in self?.received(frames) }
         state.withLock {
@@ -70,9 +79,10 @@ public final class ZeroMQNodeTransport: NodeTransport {
         let endpoint = brokerEndpoint
         let timeout = heartbeat.timeout
         let handshake = self.handshake
+        let withKeys = curve != nil
         let timer = Task {
             try? await Task.sleep(for: timeout)
-            handshake.fail(ZeroMQTransportError.brokerUnreachable(endpoint: endpoint, after: timeout))
+            handshake.fail(ZeroMQTransportError.brokerUnreachable(endpoint: endpoint, after: timeout, withKeys: withKeys))
         }
         defer { timer.cancel() }
         try await handshake.perform {
@@ -161,14 +171,16 @@ public final class ZeroMQNodeTransport: NodeTransport {
 
 /// Why a ZeroMQ link could not be made.
 public enum ZeroMQTransportError: Error, CustomStringConvertible, Equatable {
-    case brokerUnreachable(endpoint: String, after: Duration)
+    case brokerUnreachable(endpoint: String, after: Duration, withKeys: Bool)
     case refused(String)
     case badEnvironment(String)
 
     public var description: String {
         switch self {
-        case .brokerUnreachable(let endpoint, let after):
+        case .brokerUnreachable(let endpoint, let after, let withKeys):
             "the broker at \(endpoint) did not answer within \(after); is `scoop run` (or `scoop broker`) running, and reachable from this host?"
+                + (withKeys ? " Do this process's CURVE keys belong to its run?"
+                    : " If it requires CURVE keys, this process has none (\(CurveEnvironment.secretKey) or \(CurveEnvironment.keyFile)).")
         case .refused(let reason):
             "the broker refused this process: \(reason)"
         case .badEnvironment(let detail):
