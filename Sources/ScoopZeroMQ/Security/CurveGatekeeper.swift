@@ -101,7 +101,7 @@ final class CurveGatekeeper: Sendable {
             case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
                 state.pendingFailure = Self.describe(protocolError: event.value)
             case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
-                state.pendingFailure = "the connection failed during the handshake (not a CURVE client of this run)"
+                state.pendingFailure = "the handshake ended early (a peer with no CURVE keys, or not a ZeroMQ peer)"
             case ZMQ_EVENT_DISCONNECTED:
                 let address = state.peers.removeValue(forKey: event.value) ?? "an unknown address"
                 defer { state.pendingFailure = nil }
