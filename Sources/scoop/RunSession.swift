@@ -31,7 +31,13 @@ final class RunSession: Sendable {
         let localProgram = plan.placements.first?.isLocal == true ? absolutePath(plan.program) : nil
         if let warning = plan.encryptionWarning { logger.warning("\(warning)") }
         // Fresh keys for this run only, kept in memory: never in a file, never on a command line.
-        let keys = plan.usesCurve ? try CurveRunKeys.generate() : nil
+        let keys: CurveRunKeys?
+        do {
+            keys = plan.usesCurve ? try CurveRunKeys.generate() : nil
+        } catch {
+            logger.error("cannot make this run's CURVE keys: \(error); to run without encryption anyway, pass --encryption never")
+            return 1
+        }
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
                                       heartbeat: heartbeat, curve: keys?.server, logger: logger)

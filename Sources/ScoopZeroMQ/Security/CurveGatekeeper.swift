@@ -4,8 +4,12 @@ import Synchronization
 
 /// The broker's door when it requires CURVE: a ZAP handler that lets in only
 /// the run's client keys, and a monitor of the broker socket that reports
-/// every other failed handshake (no keys, wrong server key, garbage).
-/// Every refusal is counted and logged as a warning with the peer address.
+/// every other failed handshake (no keys, wrong server key). Every refusal
+/// is counted and logged as a warning with the peer address: exact for a
+/// wrong client key (ZAP gives it), read from the socket when the monitor
+/// event arrives otherwise (a peer refused very quickly may be gone by then
+/// and is logged as "an unknown address"). Bytes that are not ZMTP at all are
+/// dropped by libzmq without a handshake event, so they are not logged here.
 ///
 /// **Threading contract.** Both sockets (the ZAP ROUTER at
 /// `inproc://zeromq.zap.01` and the monitor PAIR) belong to the broker's
@@ -97,7 +101,9 @@ final class CurveGatekeeper: Sendable {
         let refusal: (address: String, why: String)? = connections.withLock { state in
             switch Int32(event.event) {
             case ZMQ_EVENT_ACCEPTED:
-                state.peers[event.value] = peerAddress(ofDescriptor: Int32(bitPattern: event.value)) ?? "an address already gone"
+                // Read on this thread after the fact: a peer that was quick to be refused may be gone already.
+                state.peers[event.value] = peerAddress(ofDescriptor: Int32(bitPattern: event.value))
+                    ?? "an unknown address (closed before it could be read)"
             case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
                 state.pendingFailure = Self.describe(protocolError: event.value)
             case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
