@@ -27,7 +27,9 @@ enum Spawn {
         var stderr: Int32
     }
 
-    /// What a pipe holds without blocking its writer (Linux and macOS: at least 16 KiB).
+    /// The most `standardInput` may hold: well below what a pipe takes
+    /// without blocking its writer (64 KiB on Linux, 16 KiB on macOS), since
+    /// it is written before the child starts.
     static let standardInputLimit = 4096
 
     static func start(_ path: String, arguments: [String], environment: [String: String],
