@@ -17,6 +17,9 @@ extension MPIProgressEngine {
         /// How long the progress thread keeps polling without sleeping after
         /// the last activity.
         public var spinDuration: Duration = .microseconds(100)
+        /// The longest the spin window grows to while messages come and go
+        /// at a steady rhythm (request–reply exchanges); see `MPIBackoff`.
+        public var maxSpinDuration: Duration = .milliseconds(4)
         /// The first sleep after the spin window; sleeps double from here.
         public var minSleep: Duration = .microseconds(10)
         /// The longest sleep of an idle rank: the worst extra latency of the

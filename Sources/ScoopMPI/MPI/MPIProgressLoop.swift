@@ -1,4 +1,11 @@
 import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The body of the progress thread: initialise MPI, then post queued sends,
 /// receive arrived messages and complete sends, sleeping adaptively when there
@@ -119,6 +126,13 @@ final class MPIProgressLoop {
                 backoff.noteActivity(at: now)
             } else if let sleep = backoff.sleepAfterIdlePoll(at: now, hasPendingSends: !pendingSends.isEmpty) {
                 outbox.sleep(nanoseconds: sleep)
+            } else {
+                // Spinning: let a runnable thread of this core go first (the
+                // rank's own compute thread, or another rank when cores are
+                // oversubscribed), or a spin would hold the core for a whole
+                // scheduler time slice (milliseconds) while the work that
+                // would send the awaited reply waits.
+                sched_yield()
             }
         }
     }
