@@ -9,7 +9,7 @@ struct ScoopBench: AsyncParsableCommand {
         discussion: """
             SCOOP_WORKERS=2 scoop-bench                       # threads
             scoop run -n 2 -- scoop-bench                     # ZeroMQ
-            mpirun --oversubscribe -n 3 scoop-bench           # MPI
+            mpirun --oversubscribe -n 2 scoop-bench           # MPI (rank 0 computes too)
             scoop-bench compare --rounds 3 --markdown out.md  # all of them, interleaved
             """,
         subcommands: [RunCommand.self, CompareCommand.self],

@@ -25,10 +25,13 @@ struct LaunchMode: Sendable {
                    prefix: [launcher, "run", "-n", "\(workers)", "--"], environment: [:])
     }
 
-    /// MPI: 1 origin rank + 2 worker ranks, as mpi4py.futures was measured.
+    /// MPI: two ranks, as many workers as the other modes. Rank 0 is the
+    /// origin and computes too (like `scoop run -n 2`), so `-n 3` on two
+    /// cores would put three computing ranks on two cores.
+    /// (mpi4py.futures was measured with `-n 3` because its rank 0 only schedules.)
     static func mpi(mpirun: String) -> LaunchMode {
-        LaunchMode(transport: "mpi", label: "mpirun -n \(workers + 1) scoop-bench",
-                   prefix: [mpirun, "--allow-run-as-root", "--oversubscribe", "-n", "\(workers + 1)"],
+        LaunchMode(transport: "mpi", label: "mpirun -n \(workers) scoop-bench",
+                   prefix: [mpirun, "--allow-run-as-root", "--oversubscribe", "-n", "\(workers)"],
                    environment: [:])
     }
 }
