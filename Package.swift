@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-let examples = ["hello", "pi", "fib", "mapreduce", "shared", "errors", "ascompleted"]
+let examples = ["hello", "pi", "fib", "mapreduce", "shared", "errors", "ascompleted", "progress"]
 
 let package = Package(
     name: "swift-scoop",

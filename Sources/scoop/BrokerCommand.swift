@@ -23,7 +23,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        let logger = logging.bootstrap()
+        let logger = logging.bootstrap(label: "scoop.broker")
         let timeout = Duration.milliseconds(Int(heartbeatTimeout * 1000))
         let curve: CurveServerKeys?
         do {

@@ -56,6 +56,12 @@ struct RunCommand: AsyncParsableCommand {
         case zeromq, mpi
     }
 
+    @Option(name: .customLong("trace"), help: "Write a Chrome trace-event JSON of every future to FILE (open it in ui.perfetto.dev or with `scoop report`). Also SCOOP_TRACE=FILE.")
+    var trace: String?
+
+    @Flag(name: .customLong("no-progress"), help: "No progress bar for long maps (also SCOOP_PROGRESS=0).")
+    var noProgress = false
+
     @OptionGroup var logging: LoggingOptions
 
     @Argument(parsing: .captureForPassthrough, help: "-- PROGRAM [ARGUMENTS...]")
@@ -76,7 +82,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.bootstrap()
+        var logger = logging.bootstrap(label: "scoop.launcher")
+        logger[metadataKey: "host"] = "\(LocalHost.hostname)"
         let localCores = ProcessInfo.processInfo.activeProcessorCount
         let variables = ProcessInfo.processInfo.environment
         let list = try HostDiscovery.discover(hostfile: hostfile, hosts: hosts, environment: variables, localCores: localCores)
@@ -84,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         let placements = try WorkerPlacement.place(workers: count, on: list.hosts, localCores: localCores)
         logger.info("\(count) workers on \(placements.map { "\($0.host)×\($0.workers)" }.joined(separator: ", ")) (hosts from \(list.source))")
 
+        let tracePath = trace ?? variables["SCOOP_TRACE"].flatMap { $0.isEmpty || $0 == "0" ? nil : $0 }
         var forwarded: [String: String] = [:]
         for pair in environment {
             let parts = pair.split(separator: "=", maxSplits: 1)
@@ -95,8 +103,13 @@ struct RunCommand: AsyncParsableCommand {
             guard unsupported.isEmpty else {
                 throw ValidationError("\(unsupported.joined(separator: ", ")) cannot be used with --backend mpi: mpirun starts and connects the ranks itself (set up hosts with your MPI installation's own means)")
             }
+            // Rank 0 writes the trace and prints the summary; the other ranks send it their events.
+            var exported = forwarded
+            if let tracePath { exported["SCOOP_TRACE"] = absolutePath(tracePath) }
+            if logging.level <= .info { exported["SCOOP_SUMMARY"] = "1" }
+            if noProgress { exported["SCOOP_PROGRESS"] = "0" }
             let mpi = MPIRunCommand(placements: placements, program: command[0], arguments: Array(command.dropFirst()),
-                                    localCores: localCores, runningAsRoot: getuid() == 0, environment: forwarded,
+                                    localCores: localCores, runningAsRoot: getuid() == 0, environment: exported,
                                     workingDirectory: path, remoteShell: ssh == "ssh" ? nil : ssh)
             try MPILaunch.exec(mpi, logger: logger)
         }
@@ -105,8 +118,14 @@ struct RunCommand: AsyncParsableCommand {
             forwardedEnvironment: forwarded,
             remoteShell: RemoteShell(command: ssh.split(separator: " ").map(String.init), workingDirectory: path, prolog: prolog),
             externalHostname: externalHostname, tunnel: tunnel, tagOutput: tagOutput,
-            heartbeatTimeout: heartbeatTimeout, encryption: encryption, logLevel: logging.level)
+            heartbeatTimeout: heartbeatTimeout, encryption: encryption, logLevel: logging.level,
+            tracePath: tracePath.map(absolutePath), printsSummary: logging.level <= .info,
+            showsProgress: !noProgress && variables["SCOOP_PROGRESS"] != "0")
         let status = try await RunSession(plan: plan, logger: logger).run()
         throw ExitCode(status)
+    }
+
+    private func absolutePath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

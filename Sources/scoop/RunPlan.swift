@@ -14,6 +14,12 @@ struct RunPlan: Sendable {
     var heartbeatTimeout: Double
     var encryption: Encryption = .auto
     var logLevel: Logger.Level
+    /// Where to write the run's trace (`--trace`), if anywhere.
+    var tracePath: String? = nil
+    /// Whether to print the run summary at the end (`-v`).
+    var printsSummary = false
+    /// Whether long maps may show a progress bar (not `--no-progress`, not `SCOOP_PROGRESS=0`).
+    var showsProgress = true
 
     var workerCount: Int { placements.reduce(0) { $0 + $1.workers } }
     var hasRemoteHosts: Bool { placements.contains { !$0.isLocal } }

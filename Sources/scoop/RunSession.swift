@@ -38,10 +38,15 @@ final class RunSession: Sendable {
             logger.error("cannot make this run's CURVE keys: \(error); to run without encryption anyway, pass --encryption never")
             return 1
         }
+        var brokerLogger = Logger(label: "scoop.broker")
+        brokerLogger.logLevel = logger.logLevel
+        brokerLogger[metadataKey: "host"] = "\(LocalHost.hostname)"
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
-                                      heartbeat: heartbeat, curve: keys?.server, logger: logger)
+                                      heartbeat: heartbeat, curve: keys?.server, logger: brokerLogger)
         defer { broker.stop() }
+        let observer = RunObserver(tracePath: plan.tracePath, summary: plan.printsSummary, progress: plan.showsProgress, logger: logger)
+        observer.attach(to: broker)
         let port = String(broker.endpoint.split(separator: ":").last ?? "0")
         logger.info("broker listening on \(broker.endpoint)\(keys == nil ? " (no encryption)" : " (CURVE: encrypted, run's keys required)")")
         let signals = installSignalHandlers()
@@ -55,7 +60,8 @@ final class RunSession: Sendable {
                     workerID: id, host: placement.host, isLocal: placement.isLocal,
                     program: placement.isLocal ? absolutePath(plan.program) : plan.program,
                     arguments: plan.arguments,
-                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat),
+                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat)
+                        .merging(observer.workerEnvironment(id: id)) { _, observed in observed },
                     secrets: keys.map { CurveEnvironment.variables(for: $0.client) } ?? [:])
                 var shell = plan.remoteShell
                 if plan.tunnel && !placement.isLocal { shell.extraOptions += ["-R", "\(port):127.0.0.1:\(port)"] }
@@ -90,6 +96,8 @@ final class RunSession: Sendable {
         if broker.refusedConnections > 0 {
             logger.warning("the broker refused \(broker.refusedConnections) connection attempt(s) without this run's keys (see the warnings above)")
         }
+        let failedWorkers = Set(failures.withLock { $0 }.isEmpty ? [] : children.withLock { $0 }.filter { $0.exitStatus != 0 }.map { WorkerID($0.workerID) })
+        await observer.finish(broker: broker, workers: Set(plan.placements.flatMap(\.workerIDs).map { WorkerID($0) }).subtracting(failedWorkers))
         // Interrupted: the children ended because they were told to; the status says why.
         if let signal = interruption.withLock({ $0 }) { return 128 + signal }
         let failed = failures.withLock { $0 }

@@ -39,7 +39,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let logger = logging.bootstrap()
+        let logger = logging.bootstrap(label: "scoop.launcher")
         var secrets: [String: String] = [:]
         if let keys {
             do {

@@ -129,6 +129,10 @@ extension Futures {
             chunks.append((core, start, size))
             start += size
         }
+        // The program's own maps (not those inside futures) may show a progress bar.
+        if let progress = node.progress, (TaskContext.current?.future ?? FutureID.none) == FutureID.none {
+            progress.track(chunks.map { ($0.core, $0.count) }, total: elements.count)
+        }
         return chunks
     }
 

@@ -46,6 +46,7 @@ public enum Pool {
         }
         guard node.workerID == .origin else {
             let lost = await node.waitForShutdown()
+            node.tracing?.finishWorker(node)
             await node.transport?.shutdown()
             if let lost {
                 node.logger.error("worker \(node.workerID.rawValue) on \(node.hostName): the pool is gone: \(lost)")
@@ -95,8 +96,15 @@ public enum Pool {
 extension Node {
     /// The origin's body is done: stop every worker and close the transport.
     func shutdownPool(reason: String?) async {
-        transport?.send(Envelope(kind: .shutdown, source: workerID, target: .none,
-                                 payload: Array((reason ?? "").utf8)))
+        let sendShutdown: () -> Void = {
+            self.transport?.send(Envelope(kind: .shutdown, source: self.workerID, target: .none,
+                                          payload: Array((reason ?? "").utf8)))
+        }
+        if let tracing {
+            await tracing.finishOrigin(self, sendShutdown: sendShutdown)
+        } else {
+            sendShutdown()
+        }
         await transport?.shutdown()
     }
 }

@@ -35,7 +35,13 @@ extension Launch {
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
             heartbeat: Heartbeat.fromEnvironment(environment.variables), curve: curve, logger: logger)
-        return try await joinedNode(transport, registry: registry, options: options, logger: logger)
+        // Traced: events go to the broker; the launcher writes the file.
+        let tracing = ProcessTracing.requestedPath(environment).map { _ in
+            ProcessTracing(role: .ship, hostName: environment.hostName, printsSummary: false)
+        }
+        let progress = MapProgress.make(environment: environment, transport: transport, workerID: workerID)
+        return try await joinedNode(transport, registry: registry, options: options, logger: logger, tracing: tracing,
+                                    progress: progress)
         #else
         throw ScoopError.invalidArgument("this program was started by `scoop run` (SCOOP_BROKER is set), but it was built without the ZeroMQ trait")
         #endif
@@ -45,10 +51,21 @@ extension Launch {
     static func startMPI(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
                          logger: Logger) async throws -> Node {
         #if MPI
-        let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, logger: logger)
+        // Traced: rank 0 collects every rank's events and writes the file.
+        let path = ProcessTracing.requestedPath(environment)
+        let rankZeroTracing = path.map {
+            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName,
+                           printsSummary: printsSummary(environment))
+        }
+        let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, logger: logger) { hub in
+            rankZeroTracing?.collect(through: hub)
+        }
         var logger = logger
         logger[metadataKey: "worker"] = "\(rank)@\(environment.hostName)"
-        return try await joinedNode(transport, registry: registry, options: options, logger: logger)
+        let tracing = rank == 0 ? rankZeroTracing : path.map { _ in
+            ProcessTracing(role: .ship, hostName: environment.hostName, printsSummary: false)
+        }
+        return try await joinedNode(transport, registry: registry, options: options, logger: logger, tracing: tracing)
         #else
         throw ScoopError.invalidArgument("this program was started by mpirun, but it was built without the MPI trait")
         #endif
@@ -56,11 +73,12 @@ extension Launch {
 
     /// A one-slot node on `transport`, joined to the pool and asking for work.
     static func joinedNode(_ transport: any NodeTransport, registry: Registry, options: PoolOptions,
-                           logger: Logger) async throws -> Node {
+                           logger: Logger, tracing: ProcessTracing? = nil, progress: MapProgress? = nil) async throws -> Node {
         let node = Node(workerID: transport.workerID, slots: 1, transportKind: transport.kind,
                         hostName: transport.hostName, registry: registry, options: options,
-                        transport: transport, trace: nil, logger: logger)
+                        transport: transport, trace: tracing, progress: progress, logger: logger)
         try await transport.start(delegate: node)
+        if tracing?.role == .ship { tracing?.startShipping(from: node) }
         node.requestWorkIfIdle()
         return node
     }
@@ -73,15 +91,23 @@ extension Launch {
             throw ScoopError.invalidArgument("PoolOptions.simulatedProcesses must be at least 1 (got \(processes))")
         }
         let hub = BrokerHub(workerCount: processes, logger: logger)
+        let path = ProcessTracing.requestedPath(environment)
         var nodes: [Node] = []
         for index in 0..<processes {
             let link = LocalNodeLink(hub: hub, workerID: WorkerID(index), workerCount: processes,
                                      kind: .inMemory, hostName: environment.hostName)
-            nodes.append(try await joinedNode(link, registry: registry, options: options, logger: logger))
+            // Traced: node 0 collects (as MPI's rank 0 does); the others ship through the hub.
+            let tracing = path.map {
+                ProcessTracing(role: index == 0 ? .collect(path: $0) : .ship, hostName: environment.hostName,
+                               printsSummary: index == 0 && printsSummary(environment))
+            }
+            if index == 0 { tracing?.collect(through: hub) }
+            nodes.append(try await joinedNode(link, registry: registry, options: options, logger: logger, tracing: tracing))
         }
         for node in nodes.dropFirst() {
             Task {
                 _ = await node.waitForShutdown()
+                node.tracing?.finishWorker(node)
                 await node.transport?.shutdown()
             }
         }

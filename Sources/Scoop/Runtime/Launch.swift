@@ -8,8 +8,14 @@ import ScoopCore
 enum Launch {
     static func makeNode(registry: Registry, options: PoolOptions, environment: ProcessEnvironment) async throws -> Node {
         LoggingSetup.bootstrapOnce(level: logLevel(options, environment))
-        var logger = Logger(label: "scoop")
+        // One logger per subsystem; the transports tag it with worker@host once they know the id.
+        let subsystem = environment["SCOOP_BROKER"] != nil ? "worker"
+            : MPIDetection.isUnderMPI(environment.variables) ? "mpi"
+            : options.simulatedProcesses != nil ? "simulated" : "threads"
+        var logger = Logger(label: "scoop." + subsystem)
         logger.logLevel = logLevel(options, environment)
+        logger[metadataKey: "worker"] = "0@\(environment.hostName)"
+
         if environment["SCOOP_BROKER"] != nil {
             return try await startZeroMQ(registry: registry, options: options, environment: environment, logger: logger)
         }
@@ -56,9 +62,21 @@ enum Launch {
         if let check = environment["SCOOP_CHECK_CODEC"], check == "1" || check.lowercased() == "true" {
             options.checkCodec = true
         }
-        return Node(workerID: .origin, slots: workers, transportKind: .threads,
-                    hostName: environment.hostName, registry: registry, options: options, transport: nil,
-                    trace: nil, logger: logger)
+        let tracing = ProcessTracing.requestedPath(environment).map {
+            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName, printsSummary: printsSummary(environment))
+        }
+        let node = Node(workerID: .origin, slots: workers, transportKind: .threads,
+                        hostName: environment.hostName, registry: registry, options: options, transport: nil,
+                        trace: tracing, progress: MapProgress.make(environment: environment, transport: nil, workerID: .origin),
+                        logger: logger)
+        tracing?.startSamplingQueue { [weak node] in node?.queuedCount ?? 0 }
+        return node
+    }
+
+    /// Whether the process that writes the trace also prints the run summary (`SCOOP_SUMMARY=1`).
+    static func printsSummary(_ environment: ProcessEnvironment) -> Bool {
+        guard let value = environment["SCOOP_SUMMARY"] else { return false }
+        return value == "1" || value.lowercased() == "true"
     }
 }
 

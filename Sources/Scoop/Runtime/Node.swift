@@ -22,6 +22,8 @@ final class Node: Sendable {
     let logger: Logger
     let constants = SharedConstantTable()
     private let trace: (any TraceSink)?
+    /// The progress bar of the program's maps (origin only, when shown).
+    let progress: MapProgress?
     private let sequence = Atomic<UInt64>(0)
 
     private struct State {
@@ -39,7 +41,8 @@ final class Node: Sendable {
 
     init(workerID: WorkerID, slots: Int, transportKind: TransportKind, hostName: String,
          registry: Registry, options: PoolOptions, transport: (any NodeTransport)?, trace: (any TraceSink)?,
-         logger: Logger) {
+         progress: MapProgress? = nil, logger: Logger) {
+        self.progress = progress
         self.workerID = workerID
         self.slotCount = slots
         self.transportKind = transportKind
@@ -57,6 +60,12 @@ final class Node: Sendable {
         let spill: Int? = transport == nil ? nil : 4 * slots
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
     }
+
+    /// This process's tracing, when `SCOOP_TRACE` turned it on.
+    var tracing: ProcessTracing? { trace as? ProcessTracing }
+
+    /// Futures queued here, not started yet (trace samples).
+    var queuedCount: Int { state.withLock { $0.policy.queue.count } }
 
     /// Slots in the whole pool: how many futures can run at once.
     var poolSlots: Int { transport == nil ? slotCount : workerCount * slotCount }

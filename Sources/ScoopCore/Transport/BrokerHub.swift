@@ -13,6 +13,7 @@ public final class BrokerHub: Sendable {
     private let routes = Mutex<[WorkerID: @Sendable (Envelope) -> Void]>([:])
     private let logger: Logger
     private let memberWaiters = Mutex<[(count: Int, signal: OnceSignal)]>([])
+    private let eventHandler = Mutex<(@Sendable (Envelope, WorkerID) -> Void)?>(nil)
 
     public init(workerCount: Int, logger: Logger) {
         self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount))
@@ -26,6 +27,7 @@ public final class BrokerHub: Sendable {
 
     /// Handles an envelope from `peer`.
     public func receive(_ envelope: Envelope, from peer: WorkerID) {
+        if envelope.kind == .event, let handler = eventHandler.withLock({ $0 }) { handler(envelope, peer) }
         let (sends, notices) = core.withLock { core in
             (core.receive(envelope, from: peer), core.takeNotices())
         }
@@ -72,6 +74,16 @@ public final class BrokerHub: Sendable {
 
     /// Counters for the run summary.
     public var counters: BrokerCore.Counters { core.withLock { $0.counters } }
+
+    /// Futures waiting in the queue now, and the most seen at once (traces, run summary).
+    public var queueLength: Int { core.withLock { $0.scheduler.queue.count } }
+    public var peakQueueLength: Int { core.withLock { $0.scheduler.peakQueueLength } }
+
+    /// Calls `handler` with every `.event` envelope (trace batches) a member sends,
+    /// on the thread that delivers it; it must return quickly.
+    public func setEventHandler(_ handler: @escaping @Sendable (Envelope, WorkerID) -> Void) {
+        eventHandler.withLock { $0 = handler }
+    }
 
     private func deliver(_ sends: [BrokerCore.Send]) {
         guard !sends.isEmpty else { return }

@@ -13,19 +13,9 @@ public final class SerializedOutput: Sendable {
     public static let standardError = SerializedOutput(descriptor: STDERR_FILENO)
 
     public func write(_ bytes: [UInt8]) {
-        lock.withLock { _ in
-            bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
-                }
-            }
-        }
+        // A progress bar on the terminal: it owns the output while it shows.
+        if StatusLine.shared.isShowing { return StatusLine.shared.write(bytes, to: descriptor) }
+        lock.withLock { _ in StatusLine.writeAll(bytes, to: descriptor) }
     }
 }
 

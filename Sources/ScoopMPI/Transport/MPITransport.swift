@@ -15,7 +15,9 @@ public enum MPITransport {
     public static let envelopeTag: Int32 = 1
 
     /// Starts MPI on its progress thread and returns this rank's link to the pool.
-    public static func start(hostName: String, logger: Logger) throws -> (transport: any NodeTransport, rank: Int, size: Int) {
+    /// On rank 0, `configureHub` sees the in-process broker before any rank joins (tracing collects through it).
+    public static func start(hostName: String, logger: Logger,
+                             configureHub: (BrokerHub) -> Void = { _ in }) throws -> (transport: any NodeTransport, rank: Int, size: Int) {
         let reference = MPIEngineReference()
         // Messages can arrive before this rank knows its role (rank 0's hub or
         // a worker's link is built once MPI tells the rank): they wait here.
@@ -31,6 +33,7 @@ public enum MPITransport {
         let logger = rankLogger
         if rank == 0 {
             let brokerHub = BrokerHub(workerCount: size, logger: logger)
+            configureHub(brokerHub)
             for worker in 1..<max(1, size) {
                 brokerHub.attach(WorkerID(worker)) { envelope in reference.send(envelope.encoded(), to: worker) }
             }

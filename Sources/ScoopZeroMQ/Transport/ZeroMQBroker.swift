@@ -42,6 +42,7 @@ public final class ZeroMQBroker: Sendable {
     }
     private let state: Mutex<State>
     private let pinger: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let eventHandler = Mutex<(@Sendable (Envelope, WorkerID) -> Void)?>(nil)
 
     /// Binds the broker. `address` is a ZeroMQ endpoint such as
     /// `tcp://127.0.0.1:*` (loopback, a port chosen by the OS) or `tcp://*:5555`.
@@ -114,6 +115,20 @@ public final class ZeroMQBroker: Sendable {
     /// Connection attempts refused for want of the run's CURVE keys.
     public var refusedConnections: Int { gatekeeper?.refusals ?? 0 }
 
+    /// Calls `handler` on the broker's thread with every `.event` envelope
+    /// (trace batches, progress) a member sends; it must return quickly.
+    public func setEventHandler(_ handler: @escaping @Sendable (Envelope, WorkerID) -> Void) {
+        eventHandler.withLock { $0 = handler }
+    }
+
+    /// What the broker has counted so far, and its queue now (traces, run summary).
+    public var currentSummary: (summary: BrokerSummary, queueLength: Int) {
+        state.withLock { state in
+            (BrokerSummary(counters: state.core.counters, peakQueueLength: state.core.scheduler.peakQueueLength,
+                           failure: nil), state.core.scheduler.queue.count)
+        }
+    }
+
     /// Members currently in the pool.
     public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }
 
@@ -139,9 +154,11 @@ public final class ZeroMQBroker: Sendable {
             return
         }
         var sends: [BrokerCore.Send] = []
+        var events: [Envelope] = []
         state.withLock { state in
             state.lastHeard[peer] = MonotonicClock.nanoseconds
             for envelope in envelopes {
+                if envelope.kind == .event { events.append(envelope) }
                 sends.append(contentsOf: state.core.receive(envelope, from: peer))
             }
         }
@@ -150,6 +167,9 @@ public final class ZeroMQBroker: Sendable {
         let forwarded = envelopes.count == 1 ? (envelope: envelopes[0], bytes: frames[1]) : nil
         deliver(sends, forwarding: forwarded)
         handleNotices(failure: nil)
+        if !events.isEmpty, let handler = eventHandler.withLock({ $0 }) {
+            for envelope in events { handler(envelope, peer) }
+        }
     }
 
     /// Sends envelopes; several for the same worker travel packed in one

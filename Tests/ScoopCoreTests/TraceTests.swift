@@ -1,0 +1,90 @@
+import ScoopCore
+import Testing
+
+@Suite("trace assembly")
+struct TraceTests {
+    let square = FunctionID(name: "square")
+
+    func event(_ phase: TraceEvent.Phase, _ future: UInt64, worker: UInt32, at time: UInt64, bytes: Int = 0,
+               parent: FutureID = .none) -> TraceEvent {
+        TraceEvent(phase: phase, future: FutureID(owner: .origin, sequence: future), parent: parent, function: square,
+                   worker: WorkerID(rawValue: worker), timestampNanoseconds: time, bytes: bytes)
+    }
+
+    @Test("a batch survives the wire, and a malformed one is refused")
+    func batchRoundTrip() throws {
+        let batch = TraceBatch(worker: WorkerID(3), host: "node07", slots: 2, sentAt: 99, isFinal: true,
+                               functionNames: [square: "square"],
+                               events: [event(.received, 1, worker: 3, at: 10, bytes: 24), event(.finished, 1, worker: 3, at: 20, bytes: 8)])
+        #expect(try TraceBatch(payload: batch.encoded()) == batch)
+        #expect(throws: PayloadError.self) { try TraceBatch(payload: Array(batch.encoded().dropLast(3))) }
+        #expect(throws: PayloadError.self) { try TraceBatch(payload: ProgressRecord(total: 1, done: 0, elapsedNanoseconds: 0).encoded()) }
+        #expect(ProgressRecord(payload: batch.encoded()) == nil)
+    }
+
+    @Test("spans pair start and end per worker, carry submit time and bytes, and a re-run counts as a retry")
+    func assembly() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [square: "square"],
+                                 events: [event(.submitted, 1, worker: 0, at: 100), event(.spilled, 1, worker: 0, at: 110, bytes: 24)]))
+        // Worker 1 lost it (no end); worker 2 ran it again.
+        collector.add(TraceBatch(worker: WorkerID(1), host: "head", slots: 1, sentAt: 0, isFinal: false, functionNames: [:],
+                                 events: [event(.received, 1, worker: 1, at: 120, bytes: 24), event(.started, 1, worker: 1, at: 130)]))
+        collector.add(TraceBatch(worker: WorkerID(2), host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:],
+                                 events: [event(.received, 1, worker: 2, at: 200, bytes: 24), event(.started, 1, worker: 2, at: 210),
+                                          event(.finished, 1, worker: 2, at: 310, bytes: 8)]))
+        let trace = collector.assemble(transport: "zeromq", broker: nil)
+        #expect(trace.spans.count == 1)
+        let span = trace.spans[0]
+        #expect(span.worker == WorkerID(2) && span.started == 210 && span.ended == 310 && span.submitted == 100)
+        #expect(span.argumentBytes == 24 && span.resultBytes == 8 && span.function == "square" && span.outcome == .finished)
+        #expect(trace.start == 100 && trace.end == 310)
+        #expect(collector.finishedWorkers == [.origin, WorkerID(2)])
+    }
+
+    @Test("concurrent runs of one worker get separate lanes; busy time is capped by its slots")
+    func lanesAndBusy() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: .origin, host: "head", slots: 2, sentAt: 0, isFinal: true, functionNames: [:], events: [
+            event(.started, 1, worker: 0, at: 0), event(.started, 2, worker: 0, at: 0), event(.started, 3, worker: 0, at: 50),
+            event(.finished, 1, worker: 0, at: 100), event(.finished, 2, worker: 0, at: 100), event(.finished, 3, worker: 0, at: 100),
+        ]))
+        let trace = collector.assemble(transport: "threads", broker: nil)
+        #expect(Set(trace.spans.map(\.lane)) == [0, 1, 2])
+        #expect(trace.busyFraction(of: .origin) == 1.0)
+        #expect(trace.busySteps(of: .origin).map(\.busy) == [2, 0])
+    }
+
+    @Test("a remote host's clock is shifted by the smallest send-to-receive difference")
+    func remoteClockOffset() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: WorkerID(1), host: "far", slots: 1, sentAt: 1_000, isFinal: false, functionNames: [:],
+                                 events: [event(.started, 1, worker: 1, at: 900)]), receivedAt: 5_010)
+        collector.add(TraceBatch(worker: WorkerID(1), host: "far", slots: 1, sentAt: 2_000, isFinal: true, functionNames: [:],
+                                 events: [event(.finished, 1, worker: 1, at: 1_900)]), receivedAt: 6_000)
+        let span = collector.assemble(transport: "zeromq", broker: nil).spans[0]
+        #expect(span.started == 4_900 && span.ended == 5_900)
+    }
+
+    @Test("the Chrome JSON has the run's metadata and one complete event per span")
+    func chromeJSON() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: .origin, host: "he\"ad", slots: 1, sentAt: 0, isFinal: true, functionNames: [square: "sq</script>"],
+                                 events: [event(.submitted, 1, worker: 0, at: 1_000), event(.started, 1, worker: 0, at: 1_500),
+                                          event(.failed, 1, worker: 0, at: 2_750)]))
+        let json = ChromeTraceWriter.json(for: collector.assemble(transport: "threads", broker: nil))
+        #expect(json.contains("\"ph\":\"X\",\"cat\":\"future\",\"name\":\"sq\\u003c/script>\""))
+        #expect(json.contains("\"ts\":0.500,\"dur\":1.250"))
+        #expect(json.contains("\"outcome\":\"failed\""))
+        #expect(json.contains("\"host\":\"he\\\"ad\""))
+        #expect(json.contains("\"name\":\"scoop_run\""))
+    }
+
+    @Test("the progress line shows counts, percentage, rate and time left")
+    func progressLine() {
+        let line = ProgressRecord(total: 1000, done: 250, elapsedNanoseconds: 2_000_000_000).line(width: 80)
+        #expect(line.hasSuffix("] 250/1000 25% 125.0/s ETA 6s"))
+        #expect(line.count <= 80)
+        #expect(ProgressRecord(payload: ProgressRecord(total: 5, done: 2, elapsedNanoseconds: 7).encoded())?.done == 2)
+    }
+}
