@@ -55,9 +55,9 @@ import Testing
         _ = broker.submit(task(1))
         _ = broker.submit(task(2))
         _ = broker.submit(task(3))  // queued: nobody idle
-        let (requeued, dispatches) = broker.remove(w1)
-        #expect(requeued.map(\.futureID) == [task(1).futureID, task(2).futureID])
-        #expect(dispatches.isEmpty)
+        let removal = broker.remove(w1)
+        #expect(removal.requeued.map(\.futureID) == [task(1).futureID, task(2).futureID])
+        #expect(removal.dispatches.isEmpty)
         #expect(broker.queue.map(\.futureID) == [task(1).futureID, task(2).futureID, task(3).futureID])
         let resent = broker.request(from: w2, count: 3)
         #expect(resent.map(\.envelope.futureID) == [task(1).futureID, task(2).futureID, task(3).futureID])

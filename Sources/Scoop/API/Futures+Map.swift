@@ -8,16 +8,22 @@ extension Futures {
     /// size shrinks as the map nears its end. Pass `chunkSize` to fix it.
     /// Throws the error of the lowest-index element that failed.
     ///
+    /// With `timeout`, the whole map must complete within it: elements not
+    /// done by then fail with ``ScoopError/timedOut(function:limit:)`` and
+    /// their execution is cancelled everywhere (see ``submit(_:_:timeout:)``).
+    ///
     /// ```swift
     /// let squares = try await Futures.map(square, [1, 2, 3])        // [1, 4, 9]
     /// let sums = try await Futures.map(add, [1, 2], [10, 20])       // [11, 22]
+    /// let soon = try await Futures.map(square, Array(1...1000), timeout: .seconds(10))
     /// ```
     public static func map<each Argument, Result>(
         _ function: TaskFunction<repeat each Argument, Result>,
         _ input: repeat [each Argument],
-        chunkSize: Int? = nil
+        chunkSize: Int? = nil,
+        timeout: Duration? = nil
     ) async throws -> [Result] {
-        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize)
+        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize, timeout: timeout)
         var values: [Result] = []
         values.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks {
@@ -27,14 +33,21 @@ extension Futures {
         return values
     }
 
-    /// Like ``map(_:_:chunkSize:)`` but returns every element's outcome
-    /// instead of throwing the first error.
+    /// Like ``map(_:_:chunkSize:timeout:)`` but returns every element's outcome
+    /// instead of throwing the first error: with a `timeout`, what completed
+    /// in time is kept and the rest fail with ``ScoopError/timedOut(function:limit:)``.
+    ///
+    /// ```swift
+    /// let outcomes = try await Futures.mapResults(square, [1, 2, 3], timeout: .seconds(1))
+    /// let done = outcomes.compactMap { try? $0.get() }
+    /// ```
     public static func mapResults<each Argument, Result>(
         _ function: TaskFunction<repeat each Argument, Result>,
         _ input: repeat [each Argument],
-        chunkSize: Int? = nil
+        chunkSize: Int? = nil,
+        timeout: Duration? = nil
     ) async throws -> [Swift.Result<Result, any Error>] {
-        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize)
+        let chunks = try await mapChunks(function, repeat each input, chunkSize: chunkSize, timeout: timeout)
         var results: [Swift.Result<Result, any Error>] = []
         results.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks { results.append(contentsOf: chunk.results) }
@@ -45,13 +58,16 @@ extension Futures {
     static func mapChunks<each Argument, Result>(
         _ function: TaskFunction<repeat each Argument, Result>,
         _ input: repeat [each Argument],
-        chunkSize: Int?
+        chunkSize: Int?,
+        timeout: Duration?
     ) async throws -> [ChunkValues<Result>] {
         let node = try Submission.currentNode("Futures.map")
         try node.registry.require(function.id, name: function.name)
         try validate(chunkSize)
+        try Deadline.validate(timeout)
         let elements = zipped(repeat each input)
         let chunks = submitChunks(on: node, function, elements, mode: .map, chunkSize: chunkSize)
+        if let timeout { Deadline.arm(chunks.map(\.core), on: node, limit: timeout, function: function.name) }
         return try await withCancellingChildren(chunks.map(\.core)) {
             var outcomes: [ChunkValues<Result>] = []
             outcomes.reserveCapacity(chunks.count)

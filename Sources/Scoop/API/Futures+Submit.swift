@@ -21,6 +21,35 @@ public enum Futures {
         try submit(function, repeat each argument, placement: .anywhere)
     }
 
+    /// Submits `function(arguments…)` with a time limit.
+    ///
+    /// If the future has not completed `timeout` after it was submitted, it
+    /// fails with ``ScoopError/timedOut(function:limit:)`` and its execution
+    /// is cancelled wherever it is: a queued copy is removed (here or at the
+    /// broker), a running one receives Swift task cancellation on its worker
+    /// (cooperative: the task function should check `Task.isCancelled` or
+    /// call `try Task.checkCancellation()` in long loops). A result that
+    /// arrives later is ignored. Works the same on every transport.
+    ///
+    /// ```swift
+    /// let future = try Futures.submit(simulate, scenario, timeout: .seconds(30))
+    /// do {
+    ///     print(try await future.value)
+    /// } catch ScoopError.timedOut(let function, let limit) {
+    ///     print("\(function) took longer than \(limit)")
+    /// }
+    /// ```
+    ///
+    /// Unlike ``Future/value(timeout:)``, which only bounds one wait (the
+    /// future keeps running), this limit belongs to the future itself.
+    public static func submit<each Argument, Result>(
+        _ function: TaskFunction<repeat each Argument, Result>,
+        _ argument: repeat each Argument,
+        timeout: Duration
+    ) throws -> Future<Result> {
+        try submit(function, repeat each argument, placement: .anywhere, timeout: timeout)
+    }
+
     /// Where a future may run.
     public enum Placement: Sendable {
         /// Wherever the scheduler finds best (local first).
@@ -31,14 +60,21 @@ public enum Futures {
         case remote
     }
 
-    /// Submits with a placement constraint.
+    /// Submits with a placement constraint, and optionally a time limit (see
+    /// ``submit(_:_:timeout:)``).
+    ///
+    /// ```swift
+    /// let far = try Futures.submit(square, 9, placement: .remote, timeout: .seconds(5))
+    /// ```
     public static func submit<each Argument, Result>(
         _ function: TaskFunction<repeat each Argument, Result>,
         _ argument: repeat each Argument,
-        placement: Placement
+        placement: Placement,
+        timeout: Duration? = nil
     ) throws -> Future<Result> {
         let node = try Submission.currentNode("Futures.submit")
         try node.registry.require(function.id, name: function.name)
+        try Deadline.validate(timeout)
         let arguments = (repeat each argument)
         let body = function.body
         let encode: @Sendable () throws -> [UInt8] = {
@@ -72,6 +108,7 @@ public enum Futures {
             mustLeave: placement == .remote,
             run: run, encodeArguments: encode,
             decodeResult: Submission.decodeValue(Result.self))
+        if let timeout { Deadline.arm([core], on: node, limit: timeout, function: function.name) }
         return Future(core: core, node: node)
     }
 }

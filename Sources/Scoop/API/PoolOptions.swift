@@ -22,12 +22,24 @@ public struct PoolOptions: Sendable {
     /// process instead of threads: what a cluster does, testable anywhere.
     /// Ignored when the program was started by `scoop run` or `mpirun`.
     public var simulatedProcesses: Int?
+    /// The retry limit of the broker this process hosts (simulated processes):
+    /// a future in flight on this many lost workers fails with
+    /// ``ScoopError/workersLost(function:future:workers:limit:)`` instead of
+    /// being re-queued. Default 3; `SCOOP_MAX_WORKER_LOSSES` overrides it.
+    /// Under `scoop run` the broker lives in the launcher: use
+    /// `scoop run --max-worker-losses N` (or the same variable) there.
+    ///
+    /// ```swift
+    /// let options = PoolOptions(simulatedProcesses: 4, maxWorkerLosses: 1)
+    /// ```
+    public var maxWorkerLosses: Int?
 
     public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning,
-                simulatedProcesses: Int? = nil) {
+                simulatedProcesses: Int? = nil, maxWorkerLosses: Int? = nil) {
         self.workers = workers
         self.checkCodec = checkCodec
         self.logLevel = logLevel
         self.simulatedProcesses = simulatedProcesses
+        self.maxWorkerLosses = maxWorkerLosses
     }
 }

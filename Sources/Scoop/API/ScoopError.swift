@@ -19,6 +19,14 @@ public enum ScoopError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// The pool is gone: the broker or the origin died, or the run is shutting down.
     case poolUnavailable(String)
+    /// A future (or a whole map) with a time limit did not complete within
+    /// it: it was failed, and its remote execution cancelled (see
+    /// ``Futures/submit(_:_:timeout:)``). A result arriving later is ignored.
+    case timedOut(function: String, limit: Duration)
+    /// A future was in flight on `limit` workers that were all lost (their
+    /// processes died or stopped answering): the broker failed it rather than
+    /// let it kill one more worker. `workers` are the lost ones, oldest first.
+    case workersLost(function: String, future: FutureID, workers: [LostWorker], limit: Int)
     /// A bug in swift-scoop: please report it.
     case internalInconsistency(String)
 
@@ -40,6 +48,12 @@ public enum ScoopError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid argument: \(detail)"
         case .poolUnavailable(let detail):
             "the pool is unavailable: \(detail)"
+        case .timedOut(let function, let limit):
+            "task '\(function)' did not complete within its time limit of \(limit): it was cancelled"
+        case .workersLost(let function, let future, let workers, let limit):
+            "task '\(function)' (future \(future)) was running on \(workers.count) workers that were all lost "
+                + "(\(workers.map(\.description).joined(separator: ", "))); after \(limit) lost workers a future is failed, "
+                + "not retried: it probably crashes or hangs its worker (raise the limit with SCOOP_MAX_WORKER_LOSSES or --max-worker-losses)"
         case .internalInconsistency(let detail):
             "internal error in swift-scoop (please report): \(detail)"
         }

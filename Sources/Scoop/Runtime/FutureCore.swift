@@ -6,7 +6,8 @@ import Synchronization
 ///
 /// Thread-safe: every field is behind the mutex; continuations and callbacks
 /// run outside it. Completion happens exactly once: later completions (a late
-/// duplicate result, a result after cancel) are ignored.
+/// duplicate result, a result after cancel or timeout, a result re-run after
+/// a worker loss) are ignored.
 final class FutureCore: Sendable {
     typealias Outcome = Swift.Result<any Sendable, any Error>
 
@@ -20,7 +21,12 @@ final class FutureCore: Sendable {
     private struct State {
         var phase: Phase = .pending
         var outcome: Outcome?
+        /// ``Future/cancel()`` completed it.
         var cancelled = false
+        /// Cancelled or timed out: a task attached later is cancelled at once.
+        var stopped = false
+        /// A time limit is armed (its awaiting parent must not run it inline).
+        var hasDeadline = false
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Outcome, Never>)] = []
         var nextWaiterID: UInt64 = 0
         var callbacks: [@Sendable () -> Void] = []
@@ -41,6 +47,10 @@ final class FutureCore: Sendable {
     var phase: Phase { state.withLock { $0.phase } }
     var outcome: Outcome? { state.withLock { $0.outcome } }
     var isCancelled: Bool { state.withLock { $0.cancelled } }
+    var hasDeadline: Bool { state.withLock { $0.hasDeadline } }
+
+    /// Marks that a time limit now watches this future.
+    func markDeadline() { state.withLock { $0.hasDeadline = true } }
 
     /// Marks the future running. Returns false if it was cancelled meanwhile.
     func markRunning() -> Bool {
@@ -55,7 +65,7 @@ final class FutureCore: Sendable {
     /// future was cancelled before the task was known.
     func attach(_ task: Task<Void, Never>) {
         let cancelNow: Bool = state.withLock {
-            if $0.cancelled { return true }
+            if $0.stopped { return true }
             if $0.phase != .done { $0.task = task }
             return false
         }
@@ -91,13 +101,22 @@ final class FutureCore: Sendable {
     /// Cancels: completes with `CancellationError` and stops the work wherever it is.
     /// Returns false if the future was already done.
     func cancel() -> Bool {
+        abort(with: CancellationError(), cancelling: true)
+    }
+
+    /// Completes with `error` (a timeout, a cancellation) and stops the work
+    /// wherever it is: the local task is cancelled, a future that left this
+    /// process is cancelled through the broker. Returns false if already done.
+    @discardableResult
+    func abort(with error: any Error, cancelling: Bool = false) -> Bool {
         let work: (task: Task<Void, Never>?, handler: (@Sendable () -> Void)?)? = state.withLock {
             guard $0.phase != .done else { return nil }
-            $0.cancelled = true
+            $0.stopped = true
+            if cancelling { $0.cancelled = true }
             return ($0.task, $0.onCancel)
         }
         guard let work else { return false }
-        complete(.failure(CancellationError()))
+        complete(.failure(error))
         work.task?.cancel()
         work.handler?()
         return true

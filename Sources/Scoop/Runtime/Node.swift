@@ -25,6 +25,9 @@ final class Node: Sendable {
     /// The progress bar of the program's maps (origin only, when shown).
     let progress: MapProgress?
     private let sequence = Atomic<UInt64>(0)
+    /// Results that arrived for a future already complete here (timed out,
+    /// cancelled, or failed when the pool was lost): ignored, counted.
+    let ignoredResults = Atomic<Int>(0)
 
     private struct State {
         var policy: WorkerQueuePolicy<Job>
@@ -209,7 +212,7 @@ final class Node: Sendable {
     /// still queued here; otherwise lends the slot out while it waits.
     func awaitChild(_ core: FutureCore) async -> FutureCore.Outcome {
         // Only a task holding a slot runs children inline; the program's body holds none.
-        if let slot = TaskContext.current?.slot,
+        if let slot = TaskContext.current?.slot, !core.hasDeadline,
            let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
             await execute(queued, slot: slot)
             if let outcome = core.outcome { return outcome }
@@ -317,10 +320,15 @@ extension Node: NodeTransportDelegate {
             }
         case .result:
             guard let core = state.withLock({ $0.awayFutures.removeValue(forKey: envelope.futureID) }) else {
+                ignoredResults.add(1, ordering: .relaxed)
                 logger.debug("result for unknown or finished future \(envelope.futureID) ignored")
                 return
             }
-            core.complete(core.decodeResult(envelope.payload, envelope.flags.contains(.failed)))
+            if envelope.flags.contains(.workersLost) {
+                core.complete(.failure(workersLostError(envelope, function: core.functionName)))
+            } else {
+                core.complete(core.decodeResult(envelope.payload, envelope.flags.contains(.failed)))
+            }
         case .constant:
             do {
                 let constant = try SharedConstantRecord(payload: envelope.payload)
@@ -338,7 +346,11 @@ extension Node: NodeTransportDelegate {
             }
             task?.cancel()
         case .shutdown:
-            signalShutdown(reason: nil)
+            // The origin's clean end carries no reason; the broker's says why
+            // (the origin was lost, or this worker was declared lost).
+            let reason = envelope.source == .broker && !envelope.payload.isEmpty
+                ? String(decoding: envelope.payload, as: UTF8.self) : nil
+            signalShutdown(reason: reason)
         case .request:
             // Other workers are idle: send them what waits here.
             var reader = PayloadReader(envelope.payload)
@@ -354,5 +366,12 @@ extension Node: NodeTransportDelegate {
 
     func transportClosed(reason: String) {
         signalShutdown(reason: reason)
+    }
+
+    /// The error of a future the broker failed after it lost too many workers.
+    private func workersLostError(_ envelope: Envelope, function: String) -> ScoopError {
+        let report = (try? PayloadCodec.decode(WorkerLossReport.self, from: envelope.payload))
+            ?? WorkerLossReport(limit: 0, workers: [])
+        return .workersLost(function: function, future: envelope.futureID, workers: report.workers, limit: report.limit)
     }
 }

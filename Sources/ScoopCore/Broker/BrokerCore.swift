@@ -28,13 +28,30 @@ public struct BrokerCore {
     public private(set) var counters = Counters()
     /// Set once the origin's shutdown was broadcast (or the origin was lost).
     public private(set) var isShutDown = false
-
+    /// The retry limit: a future in flight on this many lost workers fails
+    /// instead of being re-queued (`SCOOP_MAX_WORKER_LOSSES`, `--max-worker-losses`).
+    public let maxWorkerLosses: Int
+    /// The default retry limit.
+    public static let defaultMaxWorkerLosses = 3
+    /// Workers declared lost, with their hosts: they may not join again, and
+    /// whatever they still send is dropped (they are told to leave).
+    public private(set) var lost: [WorkerID: LostWorker] = [:]
+    private var toldToLeave: Set<WorkerID> = []
 
     public struct Counters: Sendable, Equatable {
         public var routed = 0
         public var dropped = 0
         public var refusedJoins = 0
         public var requeued = 0
+        /// Workers declared lost (exited, killed, or silent past the heartbeat timeout).
+        public var lostWorkers = 0
+        /// Results (and give-backs) from a worker that does not hold the
+        /// future: late answers from a lost worker, or duplicates. Never delivered.
+        public var staleResults = 0
+        /// Futures failed because they lost ``BrokerCore/maxWorkerLosses`` workers.
+        public var exhaustedFutures = 0
+        /// Queued futures of lost workers removed (nobody awaits them).
+        public var orphansDropped = 0
     }
 
     /// Something the transport should log or act on besides sending.
@@ -44,13 +61,18 @@ public struct BrokerCore {
         case dropped(reason: String)
         case shutdown
         case originLost
+        /// A worker was declared lost; `requeued` of its futures run elsewhere.
+        case workerLost(LostWorker, requeued: Int)
+        /// A future lost `lostWorkers.count` workers and was failed, not re-queued.
+        case futureFailed(FutureID, lostWorkers: [LostWorker])
     }
     /// Notices since the last `takeNotices()`.
     public private(set) var notices: [Notice] = []
 
-    public init(expectedBuild: String?, workerCount: Int) {
+    public init(expectedBuild: String?, workerCount: Int, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses) {
         self.expectedBuild = expectedBuild
         self.workerCount = workerCount
+        self.maxWorkerLosses = max(1, maxWorkerLosses)
     }
 
     public mutating func takeNotices() -> [Notice] {
@@ -62,11 +84,18 @@ public struct BrokerCore {
     public mutating func receive(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
         if envelope.kind == .join { return join(envelope, from: peer) }
         guard members[peer] != nil else {
+            if lost[peer] != nil { return fromLostWorker(envelope, peer) }
             return drop("\(envelope.kind) from \(peer), which has not joined")
         }
         switch envelope.kind {
         case .task:
-            if envelope.flags.contains(.returned) { return scheduler.giveBack(envelope, from: peer) }
+            if envelope.flags.contains(.returned) {
+                guard scheduler.holds(peer, envelope.futureID) else {
+                    counters.staleResults += 1
+                    return drop("\(peer) gave back \(envelope.futureID), which it does not hold")
+                }
+                return scheduler.giveBack(envelope, from: peer)
+            }
             return scheduler.submit(envelope)
         case .request:
             var reader = PayloadReader(envelope.payload)
@@ -79,6 +108,11 @@ public struct BrokerCore {
             // send what waits in their local queues (work stealing through the broker).
             return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: stealRequest(for: $0)) }
         case .result:
+            guard scheduler.holds(peer, envelope.futureID) else {
+                // Re-queued after a loss and run elsewhere, cancelled, or a duplicate: exactly once.
+                counters.staleResults += 1
+                return drop("result of \(envelope.futureID) from \(peer), which does not hold it (late or duplicate)")
+            }
             scheduler.completed(envelope.futureID)
             let owner = envelope.futureID.owner
             guard members[owner] != nil else {
@@ -110,17 +144,54 @@ public struct BrokerCore {
         }
     }
 
-    /// A peer disconnected or was declared lost: its futures are re-queued.
+    /// A peer disconnected or was declared lost.
+    ///
+    /// Losing the origin ends the run. Losing a worker: each future in flight
+    /// on it is re-queued, unless it has now lost ``maxWorkerLosses`` workers,
+    /// then its owner receives a failed result (``WorkerLossReport``). The
+    /// worker's own submissions are orphans: queued ones are removed, running
+    /// ones cancelled where they run. Whatever it sends later is dropped.
     public mutating func remove(_ peer: WorkerID) -> [Send] {
-        guard members.removeValue(forKey: peer) != nil else { return [] }
+        guard let request = members.removeValue(forKey: peer) else { return [] }
         if peer == .origin, !isShutDown {
             notices.append(.originLost)
             let envelope = Envelope(kind: .shutdown, source: .broker, target: .none, payload: Array("the origin (worker 0) was lost".utf8))
             return shutdownAll(except: peer, envelope: envelope)
         }
-        let (requeued, sends) = scheduler.remove(peer)
-        counters.requeued += requeued.count
+        let worker = LostWorker(id: peer, host: request.host)
+        lost[peer] = worker
+        let removal = scheduler.remove(peer, maxLosses: maxWorkerLosses)
+        counters.lostWorkers += 1
+        counters.requeued += removal.requeued.count
+        counters.orphansDropped += removal.orphansDropped.count
+        if !isShutDown { notices.append(.workerLost(worker, requeued: removal.requeued.count)) }
+        var sends = removal.dispatches
+        for (task, workers) in removal.exhausted {
+            counters.exhaustedFutures += 1
+            let named = workers.map { lost[$0] ?? LostWorker(id: $0, host: "?") }
+            notices.append(.futureFailed(task.futureID, lostWorkers: named))
+            let owner = task.futureID.owner
+            guard members[owner] != nil else { continue }
+            let report = WorkerLossReport(limit: maxWorkerLosses, workers: named)
+            sends.append(Send(worker: owner, envelope: Envelope(
+                kind: .result, flags: task.flags.intersection(.chunk).union([.failed, .workersLost]),
+                futureID: task.futureID, parentID: task.parentID, functionID: task.functionID,
+                source: .broker, target: owner, payload: (try? PayloadCodec.encode(report)) ?? [])))
+        }
+        for orphan in removal.orphansRunning where members[orphan.worker] != nil {
+            sends.append(Send(worker: orphan.worker, envelope: Envelope(kind: .cancel, futureID: orphan.future, source: .broker, target: orphan.worker)))
+        }
         return sends
+    }
+
+    /// A worker declared lost speaks again (it was stopped, not dead): its
+    /// results are stale, and it is told once to leave.
+    private mutating func fromLostWorker(_ envelope: Envelope, _ peer: WorkerID) -> [Send] {
+        if envelope.kind == .result { counters.staleResults += 1 }
+        _ = drop("\(envelope.kind) from \(peer), which was declared lost")
+        guard toldToLeave.insert(peer).inserted else { return [] }
+        let reason = "\(peer) was declared lost (silent for too long, or its process ended); its futures ran elsewhere: exit"
+        return [Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer, payload: Array(reason.utf8)))]
     }
 
     private mutating func join(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
@@ -133,6 +204,8 @@ public struct BrokerCore {
                 refusal = "binary mismatch: worker \(request.workerID) on \(request.host) runs build \(request.build), the pool runs build \(expectedBuild); run the same binary everywhere"
             } else if members[peer] != nil {
                 refusal = "worker id \(peer.rawValue) is already in the pool"
+            } else if lost[peer] != nil {
+                refusal = "worker id \(peer.rawValue) was declared lost in this run; a replacement must use another id"
             } else {
                 refusal = nil
             }

@@ -37,6 +37,11 @@ public struct BrokerScheduler {
     public private(set) var workers: Set<WorkerID> = []
     /// The largest queue length seen (run summary).
     public private(set) var peakQueueLength = 0
+    /// Per future: the workers lost while it was in flight on them, oldest
+    /// first (the retry limit counts them). Forgotten when the future completes.
+    public private(set) var losses: [FutureID: [WorkerID]] = [:]
+    /// Workers removed from the pool: futures they own are orphans.
+    public private(set) var departed: Set<WorkerID> = []
 
     public init() {}
 
@@ -79,10 +84,17 @@ public struct BrokerScheduler {
     /// Returns the worker it ran on, if it was known.
     @discardableResult
     public mutating func completed(_ future: FutureID) -> WorkerID? {
+        losses[future] = nil
         guard let worker = location.removeValue(forKey: future) else { return nil }
         inFlight[worker]?[future] = nil
         return worker
     }
+
+    /// Whether `worker` holds `future` now: it was dispatched there, and
+    /// neither completed, given back nor re-queued since. A result or a
+    /// give-back from any other worker is stale (a late answer from a worker
+    /// declared lost, or a duplicate) and must be dropped.
+    public func holds(_ worker: WorkerID, _ future: FutureID) -> Bool { location[future] == worker }
 
     /// Where a future runs now, if it was dispatched and has not completed.
     public func worker(running future: FutureID) -> WorkerID? { location[future] }
@@ -100,23 +112,85 @@ public struct BrokerScheduler {
     public mutating func cancel(_ future: FutureID) -> CancelOutcome {
         if let index = queue.firstIndex(where: { $0.futureID == future }) {
             queue.remove(at: index)
+            losses[future] = nil
             return .removedFromQueue
         }
         if let worker = location[future] { return .running(on: worker) }
         return .unknown
     }
 
-    /// A worker left or was declared lost: its futures go back to the head of
-    /// the queue (oldest first) and are dispatched again.
-    /// Returns the re-queued futures and the resulting dispatches.
-    public mutating func remove(_ worker: WorkerID) -> (requeued: [Envelope], dispatches: [Dispatch]) {
+    /// What removing a lost worker did (see ``remove(_:maxLosses:)``).
+    public struct Removal: Equatable, Sendable {
+        /// Futures that were in flight on it and go back to the head of the queue.
+        public var requeued: [Envelope] = []
+        /// Futures that were in flight on it and have now lost `maxLosses`
+        /// workers: not re-queued; each with the workers it lost, oldest first.
+        public var exhausted: [(envelope: Envelope, lostWorkers: [WorkerID])] = []
+        /// Futures the lost worker had submitted that were still queued: removed,
+        /// since nobody awaits their results any more.
+        public var orphansDropped: [Envelope] = []
+        /// Futures the lost worker had submitted that run on other workers now:
+        /// the broker should cancel them there (their results would be dropped).
+        public var orphansRunning: [(future: FutureID, worker: WorkerID)] = []
+        /// Queued futures paired with idle workers as a result.
+        public var dispatches: [Dispatch] = []
+
+        public static func == (a: Removal, b: Removal) -> Bool {
+            a.requeued == b.requeued && a.orphansDropped == b.orphansDropped && a.dispatches == b.dispatches
+                && a.exhausted.map(\.envelope) == b.exhausted.map(\.envelope)
+                && a.exhausted.map(\.lostWorkers) == b.exhausted.map(\.lostWorkers)
+                && a.orphansRunning.map(\.future) == b.orphansRunning.map(\.future)
+                && a.orphansRunning.map(\.worker) == b.orphansRunning.map(\.worker)
+        }
+    }
+
+    /// A worker left or was declared lost.
+    ///
+    /// Each future in flight on it records the loss. One that has now lost
+    /// `maxLosses` workers is returned as exhausted (it probably kills its
+    /// workers: the broker fails it instead of re-queueing it); the others go
+    /// back to the head of the queue, oldest first, and are dispatched again.
+    /// The worker's own submissions are orphans: nobody awaits them any more,
+    /// so queued ones are removed and running ones reported for cancelling.
+    ///
+    /// ```swift
+    /// var broker = BrokerScheduler()
+    /// let removal = broker.remove(WorkerID(2), maxLosses: 3)
+    /// // removal.requeued: what worker 2 ran; removal.dispatches: where it runs now
+    /// ```
+    public mutating func remove(_ worker: WorkerID, maxLosses: Int = 3) -> Removal {
+        var removal = Removal()
         workers.remove(worker)
+        departed.insert(worker)
         credits[worker] = nil
         idleOrder.removeAll { $0 == worker }
         let lost = (inFlight.removeValue(forKey: worker) ?? [:]).values.sorted { $0.futureID < $1.futureID }
-        for envelope in lost { location[envelope.futureID] = nil }
-        for envelope in lost.reversed() { queue.prepend(envelope) }
-        return (lost, match())
+        for envelope in lost {
+            location[envelope.futureID] = nil
+            losses[envelope.futureID, default: []].append(worker)
+            if departed.contains(envelope.futureID.owner) {
+                // Submitted by this worker (or one lost before): nobody awaits it.
+                removal.orphansDropped.append(envelope)
+                losses[envelope.futureID] = nil
+            } else if losses[envelope.futureID, default: []].count >= max(1, maxLosses) {
+                removal.exhausted.append((envelope, losses.removeValue(forKey: envelope.futureID) ?? [worker]))
+            } else {
+                removal.requeued.append(envelope)
+            }
+        }
+        let (orphans, kept) = queue.reduce(into: ([Envelope](), Deque<Envelope>())) { split, task in
+            if task.futureID.owner == worker { split.0.append(task) } else { split.1.append(task) }
+        }
+        queue = kept
+        for orphan in orphans { losses[orphan.futureID] = nil }
+        removal.orphansDropped += orphans
+        removal.orphansRunning = location.filter { $0.key.owner == worker }
+            .map { (future: $0.key, worker: $0.value) }
+            .sorted { $0.future < $1.future }
+        for envelope in removal.requeued.reversed() { queue.prepend(envelope) }
+        peakQueueLength = max(peakQueueLength, queue.count)
+        removal.dispatches = match()
+        return removal
     }
 
     /// Pairs queued futures with idle workers, oldest with oldest. A future

@@ -15,8 +15,8 @@ public final class BrokerHub: Sendable {
     private let memberWaiters = Mutex<[(count: Int, signal: OnceSignal)]>([])
     private let eventHandler = Mutex<(@Sendable (Envelope, WorkerID) -> Void)?>(nil)
 
-    public init(workerCount: Int, logger: Logger) {
-        self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount))
+    public init(workerCount: Int, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses, logger: Logger) {
+        self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount, maxWorkerLosses: maxWorkerLosses))
         self.logger = logger
     }
 
@@ -103,6 +103,10 @@ public final class BrokerHub: Sendable {
             case .refused(let reason): logger.error("refused a join: \(reason)")
             case .dropped(let reason): logger.warning("dropped: \(reason)")
             case .originLost: logger.error("the origin was lost: ending the run")
+            case .workerLost(let worker, let requeued):
+                logger.warning("\(worker) declared lost: \(requeued) future(s) in flight on it re-queued")
+            case .futureFailed(let future, let workers):
+                logger.error("future \(future) failed: it was in flight on \(workers.count) lost workers")
             case .joined, .shutdown: break
             }
         }

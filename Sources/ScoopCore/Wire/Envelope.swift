@@ -109,4 +109,7 @@ public struct EnvelopeFlags: OptionSet, Sendable, Hashable {
     /// A task a worker gives back to the broker: it was sent to it, but the
     /// worker became busy meanwhile (it runs at the head of the queue elsewhere).
     public static let returned = EnvelopeFlags(rawValue: 1 << 4)
+    /// A failed result the broker made: the future lost too many workers
+    /// (payload: ``WorkerLossReport`` instead of a ``RemoteError``).
+    public static let workersLost = EnvelopeFlags(rawValue: 1 << 5)
 }

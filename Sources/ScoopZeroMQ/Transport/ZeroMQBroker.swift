@@ -49,11 +49,15 @@ public final class ZeroMQBroker: Sendable {
     /// `expectedBuild` is the program's build identity when the launcher knows
     /// it; otherwise the origin's join sets it. With `curve`, only clients
     /// holding one of its authorized key pairs (and the server's public key) get in.
+    /// `maxWorkerLosses` is the retry limit: a future in flight on that many
+    /// lost workers fails instead of being re-queued.
     public init(bindTo address: String, workerCount: Int, expectedBuild: String? = nil,
-                heartbeat: Heartbeat = Heartbeat(), curve: CurveServerKeys? = nil, logger: Logger) throws {
+                heartbeat: Heartbeat = Heartbeat(), curve: CurveServerKeys? = nil,
+                maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses, logger: Logger) throws {
         self.logger = logger
         self.heartbeat = heartbeat
-        self.state = Mutex(State(core: BrokerCore(expectedBuild: expectedBuild, workerCount: workerCount)))
+        self.state = Mutex(State(core: BrokerCore(expectedBuild: expectedBuild, workerCount: workerCount,
+                                                  maxWorkerLosses: maxWorkerLosses)))
         context = try ZMQContext()
         loop = try ZMQEventLoop(name: "scoop-broker", logger: logger)
         let router = try ZMQSocket(context: context, type: .router)
@@ -98,13 +102,19 @@ public final class ZeroMQBroker: Sendable {
         }
     }
 
-    /// Removes a worker known to be gone (its process exited): its futures are re-queued.
+    /// Removes a worker known to be gone (its process exited, or it stopped
+    /// answering heartbeats): its futures are re-queued (see ``BrokerCore/remove(_:)``).
     public func removeWorker(_ worker: WorkerID, reason: String) {
-        let sends = state.withLock { state -> [BrokerCore.Send] in
+        let (sends, wasMember, shuttingDown) = state.withLock { state -> ([BrokerCore.Send], Bool, Bool) in
             state.lastHeard[worker] = nil
-            return state.core.remove(worker)
+            let wasMember = state.core.members[worker] != nil
+            return (state.core.remove(worker), wasMember, state.core.isShutDown)
         }
-        logger.info("worker \(worker.rawValue) left: \(reason)")
+        if wasMember, worker != .origin, !shuttingDown {
+            logger.warning("worker \(worker.rawValue) lost: \(reason)")
+        } else if wasMember {
+            logger.info("worker \(worker.rawValue) left: \(reason)")
+        }
         deliver(sends)
         handleNotices(failure: worker == .origin ? "the origin (worker 0) \(reason)" : nil)
     }
@@ -131,6 +141,15 @@ public final class ZeroMQBroker: Sendable {
 
     /// Members currently in the pool.
     public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }
+
+    /// Whether `worker` completed the handshake at some point in this run
+    /// (it may have been lost since).
+    public func hasJoined(_ worker: WorkerID) -> Bool {
+        state.withLock { $0.core.members[worker] != nil || $0.core.lost[worker] != nil }
+    }
+
+    /// The broker's counters so far.
+    public var counters: BrokerCore.Counters { state.withLock { $0.core.counters } }
 
     /// Stops the broker thread and closes its socket.
     public func stop() {
@@ -211,6 +230,10 @@ public final class ZeroMQBroker: Sendable {
             case .dropped(let reason): logger.warning("dropped: \(reason)")
             case .shutdown: logger.debug("the origin ended the run")
             case .originLost: logger.error("the origin was lost: ending the run")
+            case .workerLost(let worker, let requeued):
+                logger.warning("\(worker) declared lost: \(requeued) future(s) in flight on it re-queued")
+            case .futureFailed(let future, let workers):
+                logger.error("future \(future) failed: it was in flight on \(workers.count) lost workers (\(workers.map(\.description).joined(separator: ", ")))")
             }
         }
         if let summary { for waiter in waiters { waiter.resume(returning: summary) } }
