@@ -126,6 +126,8 @@ let package = Package(
         ),
 
         // MARK: Tests.
+        // The program the chaos tests run under `scoop run` (IntegrationTests find it next to their binary).
+        .executableTarget(name: "scoop-chaos", dependencies: ["Scoop"], path: "Tests/Programs/chaos", swiftSettings: swiftSettings),
         .testTarget(name: "ScoopCoreTests", dependencies: ["ScoopCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ScoopTests", dependencies: ["Scoop", "ScoopCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ScoopZeroMQTests", dependencies: ["ScoopZeroMQ", "ScoopCore"], swiftSettings: swiftSettings),

@@ -14,8 +14,7 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: [.customShort("n"), .customLong("workers")], help: "The pool's nominal size, reported to workers.")
     var workers = 1
 
-    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker is declared lost.")
-    var heartbeatTimeout: Double = 10
+    @OptionGroup var liveness: LivenessOptions
 
     @Option(name: .customLong("keys"), help: "A broker key file from `scoop keygen` (mode 0600): require CURVE and admit only its client keys.")
     var keys: String?
@@ -24,7 +23,6 @@ struct BrokerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "scoop.broker")
-        let timeout = Duration.milliseconds(Int(heartbeatTimeout * 1000))
         let curve: CurveServerKeys?
         do {
             curve = try keys.map { path throws(CurveKeyError) in try CurveKeyFile.readServerKeys(at: path) }
@@ -34,9 +32,9 @@ struct BrokerCommand: AsyncParsableCommand {
         if curve == nil && !bind.hasPrefix("tcp://127.") && !bind.hasPrefix("ipc://") && !bind.hasPrefix("inproc://") {
             logger.warning("--bind \(bind) without --keys: anyone who can reach this port can join; see docs/security.md")
         }
-        let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers,
-                                      heartbeat: Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout),
-                                      curve: curve, logger: logger)
+        let variables = ProcessInfo.processInfo.environment
+        let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers, heartbeat: liveness.heartbeat(variables),
+                                      curve: curve, maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables), logger: logger)
         // The first line of stdout is the address: flush it now (stdout may be a pipe, fully buffered).
         print(broker.endpoint)
         fflush(nil)

@@ -10,6 +10,10 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Hosts come from --hostfile, else --hosts, else SLURM, PBS or SGE variables, else this machine \
             (one worker per core). Local workers are started directly, remote ones over ssh.
+
+            A worker that dies or stops answering heartbeats is declared lost: its futures run elsewhere \
+            and the run goes on (logged with its id and host; the exit status stays the origin's). \
+            See docs/reliability.md.
             """
     )
 
@@ -43,8 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("tag-output"), help: "Prefix each line of worker output with [worker@host].")
     var tagOutput = false
 
-    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds of silence after which a worker or the broker is declared lost.")
-    var heartbeatTimeout: Double = 10
+    @OptionGroup var liveness: LivenessOptions
 
     @Option(name: .customLong("encryption"), help: "CURVE between broker and processes: auto (when a worker is on another host), always or never.")
     var encryption: Encryption = .auto
@@ -78,7 +81,6 @@ struct RunCommand: AsyncParsableCommand {
         for pair in environment where !pair.contains("=") {
             throw ValidationError("--env \(pair): expected K=V")
         }
-        guard heartbeatTimeout > 0 else { throw ValidationError("--heartbeat-timeout must be positive") }
     }
 
     func run() async throws {
@@ -118,7 +120,8 @@ struct RunCommand: AsyncParsableCommand {
             forwardedEnvironment: forwarded,
             remoteShell: RemoteShell(command: ssh.split(separator: " ").map(String.init), workingDirectory: path, prolog: prolog),
             externalHostname: externalHostname, tunnel: tunnel, tagOutput: tagOutput,
-            heartbeatTimeout: heartbeatTimeout, encryption: encryption, logLevel: logging.level,
+            heartbeat: liveness.heartbeat(variables), maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables),
+            encryption: encryption, logLevel: logging.level,
             tracePath: tracePath.map(absolutePath), printsSummary: logging.level <= .info,
             showsProgress: !noProgress && variables["SCOOP_PROGRESS"] != "0")
         let status = try await RunSession(plan: plan, logger: logger).run()

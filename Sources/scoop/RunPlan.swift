@@ -1,5 +1,6 @@
 import Logging
 import ScoopLaunch
+import ScoopZeroMQ
 
 /// What `scoop run` decided to start, before starting anything.
 struct RunPlan: Sendable {
@@ -11,7 +12,10 @@ struct RunPlan: Sendable {
     var externalHostname: String?
     var tunnel: Bool
     var tagOutput: Bool
-    var heartbeatTimeout: Double
+    /// Liveness settings of the broker and of every worker.
+    var heartbeat: Heartbeat
+    /// The broker's retry limit (see `BrokerCore.maxWorkerLosses`).
+    var maxWorkerLosses: Int
     var encryption: Encryption = .auto
     var logLevel: Logger.Level
     /// Where to write the run's trace (`--trace`), if anywhere.

@@ -9,13 +9,18 @@ import Synchronization
 /// One `scoop run`: starts the broker and every worker, forwards their
 /// output, reacts to processes that end, and tears everything down.
 ///
-/// Exit status: the origin's; non-zero as well when any worker failed (with
-/// a message naming its host and id), 130/143 when interrupted.
+/// Exit status: the origin's, 130/143 when interrupted. A worker that joined
+/// the pool and then died (or was declared lost by heartbeat) does not fail
+/// the run: its futures ran elsewhere, and it is logged with its id and host.
+/// A worker that never joined (could not be started or reached) while the
+/// origin succeeded makes the status 1, as the pool was not what was asked.
 final class RunSession: Sendable {
     let plan: RunPlan
     let logger: Logger
     private let children = Mutex<[ChildProcess]>([])
     private let failures = Mutex<[String]>([])
+    /// Workers lost during the run (they had joined), for the final log.
+    private let lostWorkers = Mutex<[String]>([])
     private let ending = Mutex(false)
     /// The signal that interrupted the run, if one did.
     private let interruption = Mutex<Int32?>(nil)
@@ -26,8 +31,7 @@ final class RunSession: Sendable {
     }
 
     func run() async throws -> Int32 {
-        let timeout = Duration.milliseconds(Int(plan.heartbeatTimeout * 1000))
-        let heartbeat = Heartbeat(interval: min(.seconds(1), timeout / 3), timeout: timeout)
+        let heartbeat = plan.heartbeat
         let localProgram = plan.placements.first?.isLocal == true ? absolutePath(plan.program) : nil
         if let warning = plan.encryptionWarning { logger.warning("\(warning)") }
         // Fresh keys for this run only, kept in memory: never in a file, never on a command line.
@@ -43,7 +47,8 @@ final class RunSession: Sendable {
         brokerLogger[metadataKey: "host"] = "\(LocalHost.hostname)"
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
-                                      heartbeat: heartbeat, curve: keys?.server, logger: brokerLogger)
+                                      heartbeat: heartbeat, curve: keys?.server, maxWorkerLosses: plan.maxWorkerLosses,
+                                      logger: brokerLogger)
         defer { broker.stop() }
         let observer = RunObserver(tracePath: plan.tracePath, summary: plan.printsSummary, progress: plan.showsProgress, logger: logger)
         observer.attach(to: broker)
@@ -96,10 +101,17 @@ final class RunSession: Sendable {
         if broker.refusedConnections > 0 {
             logger.warning("the broker refused \(broker.refusedConnections) connection attempt(s) without this run's keys (see the warnings above)")
         }
-        let failedWorkers = Set(failures.withLock { $0 }.isEmpty ? [] : children.withLock { $0 }.filter { $0.exitStatus != 0 }.map { WorkerID($0.workerID) })
+        // Workers that failed or were lost send no last trace batch: do not wait for them.
+        let failedWorkers = Set(children.withLock { $0 }.filter { ($0.exitStatus ?? 0) != 0 }.map { WorkerID($0.workerID) })
         await observer.finish(broker: broker, workers: Set(plan.placements.flatMap(\.workerIDs).map { WorkerID($0) }).subtracting(failedWorkers))
         // Interrupted: the children ended because they were told to; the status says why.
         if let signal = interruption.withLock({ $0 }) { return 128 + signal }
+        let lost = lostWorkers.withLock { $0 }
+        let counters = broker.counters
+        if !lost.isEmpty || counters.lostWorkers > 0 {
+            let named = lost.isEmpty ? "" : ": " + lost.joined(separator: "; ")
+            logger.warning("\(max(lost.count, counters.lostWorkers)) worker(s) lost during the run\(named); \(counters.requeued) future(s) re-queued, \(counters.staleResults) late result(s) ignored, \(counters.exhaustedFutures) future(s) failed after \(plan.maxWorkerLosses) lost workers")
+        }
         let failed = failures.withLock { $0 }
         for failure in failed { logger.error("\(failure)") }
         if originStatus != 0 {
@@ -117,11 +129,22 @@ final class RunSession: Sendable {
             return
         }
         let shuttingDown = ending.withLock { $0 }
-        if status != 0 && !shuttingDown {
-            let what = status == 255 && !isLocal ? "could not be reached or started over ssh (status 255)" : "exited with status \(status)"
-            failures.withLock { $0.append("worker \(child.workerID) on \(child.host) \(what)") }
-            broker.removeWorker(worker, reason: what)
+        guard status != 0 && !shuttingDown else { return }
+        let what: String
+        if status == 255 && !isLocal {
+            what = "could not be reached or started over ssh (status 255)"
+        } else if status > 128 {
+            what = "was killed by signal \(status - 128) (status \(status))"
+        } else {
+            what = "exited with status \(status)"
         }
+        if broker.hasJoined(worker) {
+            // It served and died: the run goes on without it (its futures are re-queued).
+            lostWorkers.withLock { $0.append("worker \(child.workerID) on \(child.host) \(what)") }
+        } else {
+            failures.withLock { $0.append("worker \(child.workerID) on \(child.host) \(what)") }
+        }
+        broker.removeWorker(worker, reason: "its process on \(child.host) \(what)")
     }
 
     private func waitForWorkers(grace: Duration) async {
@@ -144,9 +167,16 @@ final class RunSession: Sendable {
         environment["SCOOP_BROKER"] = broker
         environment["SCOOP_WORKER_ID"] = String(id)
         environment["SCOOP_WORKER_COUNT"] = String(plan.workerCount)
-        environment["SCOOP_HEARTBEAT_TIMEOUT"] = String(plan.heartbeatTimeout)
+        environment["SCOOP_HEARTBEAT_TIMEOUT"] = Self.seconds(heartbeat.timeout)
+        environment["SCOOP_HEARTBEAT_INTERVAL"] = Self.seconds(heartbeat.interval)
         environment["SCOOP_LOG_LEVEL"] = plan.logLevel.rawValue
         return environment
+    }
+
+    /// A duration as decimal seconds, as the `SCOOP_HEARTBEAT_*` variables take it.
+    static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return String(Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     private func absolutePath(_ program: String) -> String {

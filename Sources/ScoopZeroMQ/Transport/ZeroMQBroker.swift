@@ -105,14 +105,17 @@ public final class ZeroMQBroker: Sendable {
     /// Removes a worker known to be gone (its process exited, or it stopped
     /// answering heartbeats): its futures are re-queued (see ``BrokerCore/remove(_:)``).
     public func removeWorker(_ worker: WorkerID, reason: String) {
-        let (sends, wasMember, shuttingDown) = state.withLock { state -> ([BrokerCore.Send], Bool, Bool) in
+        let (sends, lost, requeued) = state.withLock { state -> ([BrokerCore.Send], LostWorker?, Int) in
             state.lastHeard[worker] = nil
+            let before = state.core.counters.requeued
             let wasMember = state.core.members[worker] != nil
-            return (state.core.remove(worker), wasMember, state.core.isShutDown)
+            let sends = state.core.remove(worker)
+            let lost = wasMember && !state.core.isShutDown ? state.core.lost[worker] : nil
+            return (sends, lost, state.core.counters.requeued - before)
         }
-        if wasMember, worker != .origin, !shuttingDown {
-            logger.warning("worker \(worker.rawValue) lost: \(reason)")
-        } else if wasMember {
+        if let lost {
+            logger.warning("\(lost) lost: \(reason); \(requeued) future(s) in flight on it re-queued")
+        } else {
             logger.info("worker \(worker.rawValue) left: \(reason)")
         }
         deliver(sends)
@@ -230,8 +233,7 @@ public final class ZeroMQBroker: Sendable {
             case .dropped(let reason): logger.warning("dropped: \(reason)")
             case .shutdown: logger.debug("the origin ended the run")
             case .originLost: logger.error("the origin was lost: ending the run")
-            case .workerLost(let worker, let requeued):
-                logger.warning("\(worker) declared lost: \(requeued) future(s) in flight on it re-queued")
+            case .workerLost: break  // logged by removeWorker, with the reason
             case .futureFailed(let future, let workers):
                 logger.error("future \(future) failed: it was in flight on \(workers.count) lost workers (\(workers.map(\.description).joined(separator: ", ")))")
             }
