@@ -18,12 +18,12 @@ final class ChaosRun: Sendable {
                                  + scoopOptions + ["--", program] + arguments)
     }
 
-    /// The executions so far: "<future key> <worker id>" per line.
+    /// The executions so far: "<future key> <worker id> <time>" per line.
     var executions: [(key: String, worker: Int)] {
         let text = (FileManager.default.contents(atPath: log)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         return lines(text).compactMap { line in
             let parts = line.split(separator: " ")
-            guard parts.count == 2, let worker = Int(parts[1]) else { return nil }
+            guard parts.count >= 2, let worker = Int(parts[1]) else { return nil }
             return (String(parts[0]), worker)
         }
     }

@@ -1,6 +1,7 @@
 // The program the chaos tests run under `scoop run` while they kill, stop
 // and resume its workers. Every execution of a future appends one line
-// "<future key> <worker id>" to the file named by CHAOS_LOG (O_APPEND: lines
+// "<future key> <worker id> <wall-clock seconds>" to the file named by
+// CHAOS_LOG (the time serves recovery measurements; O_APPEND: lines
 // from concurrent processes never interleave), so that the test can count
 // executions per future; the origin checks every result and prints a verdict.
 //
@@ -13,7 +14,10 @@ import Scoop
 /// Appends one line to the execution log.
 func record(_ key: String) {
     guard let path = ProcessInfo.processInfo.environment["CHAOS_LOG"] else { return }
-    let line = "\(key) \(Pool.workerID?.rawValue ?? 0)\n"
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let time = String(format: "%d.%09d", Int(now.tv_sec), Int(now.tv_nsec))
+    let line = "\(key) \(Pool.workerID?.rawValue ?? 0) \(time)\n"
     let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
     guard descriptor >= 0 else { return }
     _ = line.withCString { write(descriptor, $0, strlen($0)) }
