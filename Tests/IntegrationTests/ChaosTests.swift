@@ -144,3 +144,40 @@ extension Integration {
         }
     }
 }
+
+extension Integration {
+    /// Time limits across real processes: the timer runs in the owner, the
+    /// cancel travels through the broker (ZeroMQ) or rank 0's hub (MPI).
+    @Suite("timeouts across processes")
+    struct Timeouts {
+        static func expectTimeouts(_ result: RunResult, program: [String]) {
+            #expect(result.status == 0, "\(result)")
+            #expect(program == [
+                "submit: task 'chaos.hang' did not complete within its time limit of 0.5 seconds: it was cancelled",
+                "cancelled where it ran",
+                "map kept [0, 1, 2, 4, 5]",
+                "map element 3: task 'chaos.hangAt' did not complete within its time limit of 0.8 seconds: it was cancelled",
+                "map element cancelled",
+                "still serving: 283394",
+            ], "\(result)")
+        }
+
+        @Test("scoop run: a remote future and a map past their limits fail, and the remote task is cancelled")
+        func zeroMQ() async throws {
+            let directory = try TemporaryDirectory("timeouts")
+            let result = try await scoop(["run", "-n", "3", "--env", "CHAOS_LOG=\(directory.file("log"))", "--",
+                                          Products.path("scoop-chaos"), "timeout"])
+            Self.expectTimeouts(result, program: result.stdoutLines)
+        }
+
+        @Test("mpirun: the same")
+        func mpi() async throws {
+            let mpirun = try #require(Integration.MPI.mpirun, "mpirun is not installed (Debian: openmpi-bin)")
+            let directory = try TemporaryDirectory("timeouts")
+            let result = try await run(mpirun, ["--allow-run-as-root", "--oversubscribe", "-n", "3",
+                                                "-x", "CHAOS_LOG=\(directory.file("log"))", Products.path("scoop-chaos"), "timeout"],
+                                       timeout: .seconds(60))
+            Self.expectTimeouts(result, program: result.stdoutLines.filter { !$0.hasPrefix("mpirun: Forwarding signal") })
+        }
+    }
+}

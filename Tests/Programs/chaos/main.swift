@@ -8,6 +8,7 @@
 //     scoop-chaos map COUNT SLEEP_MS    2,000-future map (chunkSize 1)
 //     scoop-chaos fib N SLEEP_MS        nested futures: every node of fib's call tree is a future
 //     scoop-chaos crash                 a future that kills every worker it runs on
+//     scoop-chaos timeout               time limits: a remote future and a map past their limits
 import Foundation
 import Scoop
 
@@ -50,13 +51,47 @@ let crash = TaskFunction("chaos.crash") { (n: Int) -> Int in
     return n
 }
 
+/// Records "h<key>", sleeps until cancelled, then records "x<key>".
+func sleepUntilCancelled(_ key: Int) async throws -> Int {
+    record("h\(key)")
+    do {
+        try await Task.sleep(for: .seconds(600))
+    } catch {
+        record("x\(key)")
+        throw error
+    }
+    return key
+}
+
+let hang = TaskFunction("chaos.hang") { (key: Int) -> Int in try await sleepUntilCancelled(key) }
+
+/// Element `bad` hangs (key 100 + x), the others return at once.
+let hangAt = TaskFunction("chaos.hangAt") { (x: Int, bad: Int) async throws -> Int in
+    if x == bad { _ = try await sleepUntilCancelled(100 + x) }
+    return x
+}
+
+/// Waits (polling the log, at most 20 s) until a line starts with `prefix`; its worker id.
+func waitForRecord(_ prefix: String) async -> String? {
+    guard let path = ProcessInfo.processInfo.environment["CHAOS_LOG"] else { return nil }
+    let deadline = ContinuousClock.now + .seconds(20)
+    while ContinuousClock.now < deadline {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix + " ") }) {
+            return String(line.split(separator: " ")[1])
+        }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return nil
+}
+
 func serialFib(_ n: Int) -> Int { n < 2 ? n : serialFib(n - 1) + serialFib(n - 2) }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first ?? "map"
 let numbers = arguments.dropFirst().compactMap(Int.init)
 
-try await Pool.run(functions: [element, fibNode, crash]) {
+try await Pool.run(functions: [element, fibNode, crash, hang, hangAt]) {
     switch mode {
     case "map":
         let count = numbers.first ?? 2_000, sleep = numbers.dropFirst().first ?? 5
@@ -74,6 +109,22 @@ try await Pool.run(functions: [element, fibNode, crash]) {
         } catch let error as ScoopError {
             print("crash failed: \(error)")
         }
+    case "timeout":
+        let future = try Futures.submit(hang, 1, placement: .remote, timeout: .milliseconds(500))
+        do {
+            print("submit returned \(try await future.value)")
+        } catch {
+            print("submit: \(error)")
+        }
+        let ranOn = await waitForRecord("h1"), cancelledOn = await waitForRecord("x1")
+        print(ranOn != nil && ranOn == cancelledOn && ranOn != "0" ? "cancelled where it ran" : "NOT cancelled: ran on \(ranOn ?? "?"), cancelled on \(cancelledOn ?? "?")")
+        let outcomes: [Result<Int, any Error>] = try await Futures.mapResults(hangAt, Array(0..<6), Array(repeating: 3, count: 6), chunkSize: 1,
+                                                    timeout: .milliseconds(800))
+        let kept = outcomes.compactMap { try? $0.get() }
+        print("map kept \(kept)")
+        if case .failure(let error) = outcomes[3] { print("map element 3: \(error)") }
+        print(await waitForRecord("x103") != nil ? "map element cancelled" : "map element NOT cancelled")
+        print("still serving: \(try await Futures.submit(element, 3, 0).value)")
     default:
         print("unknown mode \(mode)")
     }
