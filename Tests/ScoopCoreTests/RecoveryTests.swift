@@ -141,7 +141,8 @@ import Testing
         let requeued = core.remove(WorkerID(1))
         #expect(requeued.map(\.worker) == [WorkerID(2)])
         #expect(core.takeNotices().contains(.workerLost(LostWorker(id: WorkerID(1), host: "host1"), requeued: 1)))
-        // Worker 1 was only stopped: it wakes up and answers.
+        // Worker 1 was only stopped: it wakes up, answers old pings (dropped, not told), then sends its result.
+        #expect(core.receive(Envelope(kind: .heartbeat, source: WorkerID(1)), from: WorkerID(1)).isEmpty)
         let late = core.receive(result, from: WorkerID(1))
         #expect(late.map(\.envelope.kind) == [.shutdown], "the lost worker is told to leave")
         #expect(late.first?.worker == WorkerID(1))

@@ -184,12 +184,15 @@ public struct BrokerCore {
         return sends
     }
 
-    /// A worker declared lost speaks again (it was stopped, not dead): its
-    /// results are stale, and it is told once to leave.
+    /// A worker declared lost speaks again (it was stopped, not dead): what
+    /// it sends is dropped (a result counts as stale). The first time it
+    /// sends more than a heartbeat answer (its late result, a request), it is
+    /// told to leave; a lost worker that only answers heartbeats hears nothing
+    /// more and leaves after its own heartbeat timeout.
     private mutating func fromLostWorker(_ envelope: Envelope, _ peer: WorkerID) -> [Send] {
         if envelope.kind == .result { counters.staleResults += 1 }
         _ = drop("\(envelope.kind) from \(peer), which was declared lost")
-        guard toldToLeave.insert(peer).inserted else { return [] }
+        guard envelope.kind != .heartbeat, toldToLeave.insert(peer).inserted else { return [] }
         let reason = "\(peer) was declared lost (silent for too long, or its process ended); its futures ran elsewhere: exit"
         return [Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer, payload: Array(reason.utf8)))]
     }

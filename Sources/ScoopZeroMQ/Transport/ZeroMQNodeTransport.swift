@@ -147,16 +147,31 @@ public final class ZeroMQNodeTransport: NodeTransport {
     }
 
     /// Declares the broker gone after a silence longer than the heartbeat timeout.
+    ///
+    /// A tick that comes much later than the interval means this process was
+    /// suspended (SIGSTOP, a frozen VM) or starved, not that the broker fell
+    /// silent: the broker gets one more timeout to speak, so that a resumed
+    /// worker first delivers what it finished (the broker drops it as late if
+    /// it declared this worker lost, and tells it to leave).
     private func startWatchdog() {
         let interval = heartbeat.interval
         let limit = heartbeat.timeoutNanoseconds
         let task = Task { [weak self] in
+            var lastTick = MonotonicClock.nanoseconds
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self else { return }
+                let now = MonotonicClock.nanoseconds
+                let suspended = now &- lastTick > limit
+                lastTick = now
                 let (silent, delegate) = self.state.withLock { state -> (Bool, (any NodeTransportDelegate)?) in
                     guard !state.closed else { return (false, nil) }
-                    return (MonotonicClock.nanoseconds &- state.lastHeard > limit, state.delegate)
+                    let current = MonotonicClock.nanoseconds
+                    if suspended { state.lastHeard = current }
+                    return (current > state.lastHeard && current - state.lastHeard > limit, state.delegate)
+                }
+                if suspended {
+                    self.logger.warning("this process was suspended or starved for longer than \(self.heartbeat.timeout): waiting one more timeout for the broker")
                 }
                 if silent {
                     self.logger.error("broker at \(self.brokerEndpoint) silent for longer than \(self.heartbeat.timeout): leaving the pool")
