@@ -156,7 +156,7 @@ extension Integration {
                 "submit: task 'chaos.hang' did not complete within its time limit of 0.5 seconds: it was cancelled",
                 "cancelled where it ran",
                 "map kept [0, 1, 2, 4, 5]",
-                "map element 3: task 'chaos.hangAt' did not complete within its time limit of 0.8 seconds: it was cancelled",
+                "map element 3: task 'chaos.hangAt' did not complete within its time limit of 3.0 seconds: it was cancelled",
                 "map element cancelled",
                 "still serving: 283394",
             ], "\(result)")

@@ -91,13 +91,14 @@ enum Hanging {
         let key = transport == .threads ? 3 : 4
         try await withPool(transport) {
             let outcomes: [Result<Int, any Error>] = try await Futures.mapResults(Hanging.hangAt, Array(0..<20), Array(repeating: key, count: 20),
-                                                        chunkSize: 1, timeout: .seconds(3))
+                                                        chunkSize: 1, timeout: .seconds(10))
             #expect(outcomes.count == 20)
             for (index, outcome) in outcomes.enumerated() where index != key {
                 #expect((try? outcome.get()) == index, "element \(index) completed in time: \(outcome)")
             }
-            // The limit is generous: the other elements complete in time even when the machine is busy.
-            #expect(throws: ScoopError.timedOut(function: "test.hangAt", limit: .seconds(3))) { try outcomes[key].get() }
+            // The limit is generous: the quick elements must complete within it even when the
+            // other tests of this process keep both cooperative threads busy for seconds.
+            #expect(throws: ScoopError.timedOut(function: "test.hangAt", limit: .seconds(10))) { try outcomes[key].get() }
             #expect(await Hanging.cancelled(-key), "the hanging element was never cancelled")
             await #expect(throws: ScoopError.timedOut(function: "test.hangAt", limit: .milliseconds(300))) {
                 _ = try await Futures.map(Hanging.hangAt, [0, 1, 2], [1, 1, 1], chunkSize: 1, timeout: .milliseconds(300))
