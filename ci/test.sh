@@ -3,6 +3,6 @@
 # tests that start real processes (scoop run over ZeroMQ, mpirun, sshd).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash ci/install-deps.sh
+bash ci/install-deps.sh --tests
 swift build --build-tests
 swift test --skip-build
