@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-let examples = ["hello", "pi", "fib", "mapreduce", "shared", "errors", "ascompleted", "progress"]
+let examples = ["hello", "pi", "fib", "mapreduce", "shared", "errors", "ascompleted", "progress", "lazymap"]
 
 let package = Package(
     name: "swift-scoop",

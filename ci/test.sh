@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 bash ci/install-deps.sh --tests
 swift build --build-tests
 swift test --skip-build
+# libFuzzer targets for the decoders, a short run (its own package: Fuzz/).
+bash ci/fuzz.sh

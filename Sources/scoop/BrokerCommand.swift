@@ -19,7 +19,13 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .customLong("keys"), help: "A broker key file from `scoop keygen` (mode 0600): require CURVE and admit only its client keys.")
     var keys: String?
 
+    @OptionGroup var messageSize: MessageSizeOption
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        _ = try messageSize.bytes()
+    }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "scoop.broker")
@@ -34,7 +40,8 @@ struct BrokerCommand: AsyncParsableCommand {
         }
         let variables = ProcessInfo.processInfo.environment
         let broker = try ZeroMQBroker(bindTo: bind, workerCount: workers, heartbeat: liveness.heartbeat(variables),
-                                      curve: curve, maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables), logger: logger)
+                                      curve: curve, maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables),
+                                      maxMessageSize: try messageSize.bytes(), logger: logger)
         // The first line of stdout is the address: flush it now (stdout may be a pipe, fully buffered).
         print(broker.endpoint)
         fflush(nil)

@@ -52,6 +52,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("encryption"), help: "CURVE between broker and processes: auto (when a worker is on another host), always or never.")
     var encryption: Encryption = .auto
 
+    @OptionGroup var messageSize: MessageSizeOption
+
     @Option(name: .customLong("backend"), help: "zeromq (default: a broker and ssh) or mpi (runs mpirun for you).")
     var backend: Backend = .zeromq
 
@@ -81,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         for pair in environment where !pair.contains("=") {
             throw ValidationError("--env \(pair): expected K=V")
         }
+        _ = try messageSize.bytes()
     }
 
     func run() async throws {
@@ -121,7 +124,7 @@ struct RunCommand: AsyncParsableCommand {
             remoteShell: RemoteShell(command: ssh.split(separator: " ").map(String.init), workingDirectory: path, prolog: prolog),
             externalHostname: externalHostname, tunnel: tunnel, tagOutput: tagOutput,
             heartbeat: liveness.heartbeat(variables), maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables),
-            encryption: encryption, logLevel: logging.level,
+            encryption: encryption, maxMessageSize: try messageSize.bytes(), logLevel: logging.level,
             tracePath: tracePath.map(absolutePath), printsSummary: logging.level <= .info,
             showsProgress: !noProgress && variables["SCOOP_PROGRESS"] != "0")
         let status = try await RunSession(plan: plan, logger: logger).run()

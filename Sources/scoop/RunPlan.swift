@@ -17,6 +17,8 @@ struct RunPlan: Sendable {
     /// The broker's retry limit (see `BrokerCore.maxWorkerLosses`).
     var maxWorkerLosses: Int
     var encryption: Encryption = .auto
+    /// Bytes; the broker's `ZMQ_MAXMSGSIZE`, passed to workers as SCOOP_MAX_MESSAGE_SIZE.
+    var maxMessageSize: Int
     var logLevel: Logger.Level
     /// Where to write the run's trace (`--trace`), if anywhere.
     var tracePath: String? = nil

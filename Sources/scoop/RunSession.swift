@@ -48,6 +48,7 @@ final class RunSession: Sendable {
         let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
                                       heartbeat: heartbeat, curve: keys?.server, maxWorkerLosses: plan.maxWorkerLosses,
+                                      maxMessageSize: plan.maxMessageSize,
                                       logger: brokerLogger)
         defer { broker.stop() }
         let observer = RunObserver(tracePath: plan.tracePath, summary: plan.printsSummary, progress: plan.showsProgress, logger: logger)
@@ -170,6 +171,7 @@ final class RunSession: Sendable {
         environment["SCOOP_HEARTBEAT_TIMEOUT"] = Self.seconds(heartbeat.timeout)
         environment["SCOOP_HEARTBEAT_INTERVAL"] = Self.seconds(heartbeat.interval)
         environment["SCOOP_LOG_LEVEL"] = plan.logLevel.rawValue
+        environment[MessageSizeLimit.environmentVariable] = String(plan.maxMessageSize)
         return environment
     }
 

@@ -29,6 +29,8 @@ public enum ScoopError: Error, Sendable, Equatable, CustomStringConvertible {
     case workersLost(function: String, future: FutureID, workers: [LostWorker], limit: Int)
     /// A bug in swift-scoop: please report it.
     case internalInconsistency(String)
+    /// A task, result or constant is larger than the pool's message size limit.
+    case messageTooLarge(String)
 
     public var description: String {
         switch self {
@@ -56,6 +58,8 @@ public enum ScoopError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "not retried: it probably crashes or hangs its worker (raise the limit with SCOOP_MAX_WORKER_LOSSES or --max-worker-losses)"
         case .internalInconsistency(let detail):
             "internal error in swift-scoop (please report): \(detail)"
+        case .messageTooLarge(let detail):
+            "message too large: \(detail); raise the limit with `scoop run --max-message-size BYTES` (or SCOOP_MAX_MESSAGE_SIZE), or send less per future"
         }
     }
 }

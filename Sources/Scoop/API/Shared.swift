@@ -21,8 +21,10 @@ public enum Shared {
         } catch {
             throw ScoopError.codec("shared constant '\(name)': \(error)")
         }
+        let record = SharedConstantRecord(name: name, value: bytes)
+        try node.checkSize(payload: record.payload.count, of: "shared constant '\(name)'")
         guard node.constants.store(name, bytes: bytes) else { throw ScoopError.constantAlreadySet(name) }
-        node.broadcast(SharedConstantRecord(name: name, value: bytes))
+        node.broadcast(record)
     }
 
     /// Reads a constant, waiting up to `timeout` for it to arrive. Throws

@@ -29,12 +29,19 @@ extension Launch {
         } catch {
             throw ScoopError.invalidArgument("cannot use this process's CURVE keys: \(error)")
         }
+        let maximumMessageSize: Int
+        do {
+            maximumMessageSize = try MessageSizeLimit.fromEnvironment(environment.variables)
+        } catch {
+            throw ScoopError.invalidArgument(error.description)
+        }
         let workerID = WorkerID(rawValue: id)
         var logger = logger
         logger[metadataKey: "worker"] = "\(id)@\(environment.hostName)"
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
-            heartbeat: Heartbeat.fromEnvironment(environment.variables), curve: curve, logger: logger)
+            heartbeat: Heartbeat.fromEnvironment(environment.variables), curve: curve,
+            maximumMessageSize: maximumMessageSize, logger: logger)
         // Traced: events go to the broker; the launcher writes the file.
         let tracing = ProcessTracing.requestedPath(environment).map { _ in
             ProcessTracing(role: .ship, hostName: environment.hostName, printsSummary: false)

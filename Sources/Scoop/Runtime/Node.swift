@@ -102,6 +102,12 @@ final class Node: Sendable {
             return
         }
         let core = work.core
+        do {
+            try checkSize(payload: payload.count, of: "the arguments of task '\(core.functionName)' (future \(job.id))")
+        } catch {
+            core.complete(.failure(error))
+            return
+        }
         state.withLock { $0.awayFutures[job.id] = core }
         _ = core.markRunning()
         let id = job.id
@@ -162,7 +168,7 @@ final class Node: Sendable {
                 work.core.complete(outcome)
             case .remote(let envelope):
                 emit(.started, job)
-                let reply = await runRemote(envelope)
+                let reply = fitted(await runRemote(envelope))
                 emit(reply.flags.contains(.failed) ? .failed : .finished, job, bytes: reply.payload.count)
                 transport?.send(reply)
             }
@@ -204,6 +210,31 @@ final class Node: Sendable {
                                                        worker: workerID.rawValue, host: hostName)
         }
         return reply
+    }
+
+    /// Throws ``ScoopError/messageTooLarge(_:)`` when an envelope with
+    /// `payload` bytes would exceed the pool's message size limit.
+    func checkSize(payload: Int, of what: String) throws {
+        guard let transport else { return }
+        let limit = transport.maximumMessageSize
+        guard payload + Envelope.headerSize > limit else { return }
+        throw ScoopError.messageTooLarge("\(what): \(payload + Envelope.headerSize) bytes, more than the limit of \(limit)")
+    }
+
+    /// A result too large to send becomes an error result naming the limit:
+    /// the owner learns why, and the broker never disconnects this process.
+    private func fitted(_ reply: Envelope) -> Envelope {
+        let functionName = registry[reply.functionID]?.name ?? reply.functionID.description
+        do {
+            try checkSize(payload: reply.payload.count, of: "the result of task '\(functionName)' (future \(reply.futureID))")
+            return reply
+        } catch {
+            var failed = reply
+            failed.flags.insert(.failed)
+            failed.payload = RemoteError.encodedPayload(for: error, function: functionName,
+                                                        worker: workerID.rawValue, host: hostName)
+            return failed
+        }
     }
 
     // MARK: Awaiting inside a task

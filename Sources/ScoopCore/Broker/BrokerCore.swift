@@ -22,8 +22,14 @@ public struct BrokerCore {
     /// started without the program), the origin's join sets it.
     public private(set) var expectedBuild: String?
     public let workerCount: Int
+    /// What the broker accepts before dropping, refusing or cutting off.
+    public var limits: BrokerLimits { input.limits }
+    var input: InputGuard
     /// Peers that completed the handshake, with what they said.
     public private(set) var members: [WorkerID: JoinRequest] = [:]
+    /// Peers that were members and left or were declared lost: their late
+    /// messages are dropped without counting against them (they are not hostile).
+    private var formerMembers: Set<WorkerID> = []
     /// Counters for the run summary and logs.
     public private(set) var counters = Counters()
     /// Set once the origin's shutdown was broadcast (or the origin was lost).
@@ -38,27 +44,13 @@ public struct BrokerCore {
     public private(set) var lost: [WorkerID: LostWorker] = [:]
     private var toldToLeave: Set<WorkerID> = []
 
-    public struct Counters: Sendable, Equatable {
-        public var routed = 0
-        public var dropped = 0
-        public var refusedJoins = 0
-        public var requeued = 0
-        /// Workers declared lost (exited, killed, or silent past the heartbeat timeout).
-        public var lostWorkers = 0
-        /// Results (and give-backs) from a worker that does not hold the
-        /// future: late answers from a lost worker, or duplicates. Never delivered.
-        public var staleResults = 0
-        /// Futures failed because they lost ``BrokerCore/maxWorkerLosses`` workers.
-        public var exhaustedFutures = 0
-        /// Queued futures of lost workers removed (nobody awaits them).
-        public var orphansDropped = 0
-    }
-
     /// Something the transport should log or act on besides sending.
     public enum Notice: Sendable, Equatable {
         case joined(WorkerID, host: String)
         case refused(reason: String)
-        case dropped(reason: String)
+        case dropped(DropReason, detail: String)
+        /// A peer sent too many malformed messages: everything from it is ignored from now on.
+        case cutOff(WorkerID)
         case shutdown
         case originLost
         /// A worker was declared lost; `requeued` of its futures run elsewhere.
@@ -69,10 +61,12 @@ public struct BrokerCore {
     /// Notices since the last `takeNotices()`.
     public private(set) var notices: [Notice] = []
 
-    public init(expectedBuild: String?, workerCount: Int, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses) {
+    public init(expectedBuild: String?, workerCount: Int, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses,
+                limits: BrokerLimits = BrokerLimits()) {
         self.expectedBuild = expectedBuild
         self.workerCount = workerCount
         self.maxWorkerLosses = max(1, maxWorkerLosses)
+        self.input = InputGuard(limits: limits, maxMembers: limits.maxMembers(workerCount: workerCount))
     }
 
     public mutating func takeNotices() -> [Notice] {
@@ -81,18 +75,24 @@ public struct BrokerCore {
     }
 
     /// Handles one envelope from `peer` and returns what to send.
-    public mutating func receive(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
-        if envelope.kind == .join { return join(envelope, from: peer) }
+    /// `now` (monotonic nanoseconds) paces joins.
+    public mutating func receive(_ envelope: Envelope, from peer: WorkerID,
+                                 now: UInt64 = MonotonicClock.nanoseconds) -> [Send] {
+        if input.isCutOff(peer) { return drop(.cutOff, "", from: nil) }
+        if envelope.kind == .join { return join(envelope, from: peer, now: now) }
         guard members[peer] != nil else {
             if lost[peer] != nil { return fromLostWorker(envelope, peer) }
-            return drop("\(envelope.kind) from \(peer), which has not joined")
+            if formerMembers.contains(peer) {
+                return drop(.unknownPeer, "\(envelope.kind) from \(peer), which left the pool", from: nil)
+            }
+            return drop(.unknownPeer, "\(envelope.kind) from \(peer), which has not joined", from: peer)
         }
         switch envelope.kind {
         case .task:
             if envelope.flags.contains(.returned) {
                 guard scheduler.holds(peer, envelope.futureID) else {
                     counters.staleResults += 1
-                    return drop("\(peer) gave back \(envelope.futureID), which it does not hold")
+                    return drop(.unknownFuture, "\(peer) gave back \(envelope.futureID), which it does not hold", from: peer)
                 }
                 return scheduler.giveBack(envelope, from: peer)
             }
@@ -100,7 +100,7 @@ public struct BrokerCore {
         case .request:
             var reader = PayloadReader(envelope.payload)
             guard let count = try? reader.readUInt32(), count > 0, count < 1 << 20 else {
-                return drop("malformed request from \(peer)")
+                return drop(.unreadable, "malformed request from \(peer)", from: peer)
             }
             let sends = scheduler.request(from: peer, count: Int(count))
             guard sends.isEmpty, scheduler.queue.isEmpty, !isShutDown else { return sends }
@@ -111,36 +111,37 @@ public struct BrokerCore {
             guard scheduler.holds(peer, envelope.futureID) else {
                 // Re-queued after a loss and run elsewhere, cancelled, or a duplicate: exactly once.
                 counters.staleResults += 1
-                return drop("result of \(envelope.futureID) from \(peer), which does not hold it (late or duplicate)")
+                return drop(.unknownFuture, "result of \(envelope.futureID) from \(peer), which does not hold it (late or duplicate)", from: peer)
             }
             scheduler.completed(envelope.futureID)
             let owner = envelope.futureID.owner
             guard members[owner] != nil else {
-                return drop("result of \(envelope.futureID) for \(owner), which is not in the pool")
+                return drop(.unknownFuture, "result of \(envelope.futureID) for \(owner), which is not in the pool", from: peer)
             }
             counters.routed += 1
             return [Send(worker: owner, envelope: envelope)]
         case .constant:
             guard let record = try? SharedConstantRecord(payload: envelope.payload) else {
-                return drop("malformed shared constant from \(peer)")
+                return drop(.unreadable, "malformed shared constant from \(peer)", from: peer)
             }
             guard constantNames.insert(record.name).inserted else {
-                return drop("shared constant '\(record.name)' set twice (again by \(peer)); the first value stays")
+                return drop(.unreadable, "shared constant '\(record.name)' set twice (again by \(peer)); the first value stays", from: peer)
             }
             constants.append(record)
             return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: envelope) }
         case .cancel:
             switch scheduler.cancel(envelope.futureID) {
             case .running(let worker): return [Send(worker: worker, envelope: envelope)]
-            case .removedFromQueue, .unknown: return []
+            case .removedFromQueue: return []
+            case .unknown: return drop(.unknownFuture, "cancel of \(envelope.futureID) from \(peer): not queued nor running", from: peer)
             }
         case .shutdown:
-            guard peer == .origin else { return drop("shutdown from \(peer): only the origin ends the run") }
+            guard peer == .origin else { return drop(.unreadable, "shutdown from \(peer): only the origin ends the run", from: peer) }
             return shutdownAll(except: peer, envelope: envelope)
         case .heartbeat, .started, .event:
             return []
         case .join, .welcome, .refuse:
-            return drop("\(envelope.kind) from \(peer) is not for a broker")
+            return drop(.unreadable, "\(envelope.kind) from \(peer) is not for a broker", from: peer)
         }
     }
 
@@ -153,6 +154,7 @@ public struct BrokerCore {
     /// ones cancelled where they run. Whatever it sends later is dropped.
     public mutating func remove(_ peer: WorkerID) -> [Send] {
         guard let request = members.removeValue(forKey: peer) else { return [] }
+        formerMembers.insert(peer)
         if peer == .origin, !isShutDown {
             notices.append(.originLost)
             let envelope = Envelope(kind: .shutdown, source: .broker, target: .none, payload: Array("the origin (worker 0) was lost".utf8))
@@ -191,15 +193,19 @@ public struct BrokerCore {
     /// more and leaves after its own heartbeat timeout.
     private mutating func fromLostWorker(_ envelope: Envelope, _ peer: WorkerID) -> [Send] {
         if envelope.kind == .result { counters.staleResults += 1 }
-        _ = drop("\(envelope.kind) from \(peer), which was declared lost")
+        _ = drop(.unknownPeer, "\(envelope.kind) from \(peer), which was declared lost", from: nil)
         guard envelope.kind != .heartbeat, toldToLeave.insert(peer).inserted else { return [] }
         let reason = "\(peer) was declared lost (silent for too long, or its process ended); its futures ran elsewhere: exit"
         return [Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer, payload: Array(reason.utf8)))]
     }
 
-    private mutating func join(_ envelope: Envelope, from peer: WorkerID) -> [Send] {
+    private mutating func join(_ envelope: Envelope, from peer: WorkerID, now: UInt64) -> [Send] {
+        guard input.admitJoin(now: now) else {
+            return drop(.joinFlood, "join from \(peer) beyond \(limits.joinsPerSecond) joins per second", from: peer)
+        }
         let refusal: String?
         let request = try? PayloadCodec.decode(JoinRequest.self, from: envelope.payload)
+        let maxMembers = limits.maxMembers(workerCount: workerCount)
         if let request {
             if request.protocolVersion != Envelope.protocolVersion {
                 refusal = "protocol version \(request.protocolVersion) on \(request.host) differs from the broker's \(Envelope.protocolVersion)"
@@ -209,6 +215,8 @@ public struct BrokerCore {
                 refusal = "worker id \(peer.rawValue) is already in the pool"
             } else if lost[peer] != nil {
                 refusal = "worker id \(peer.rawValue) was declared lost in this run; a replacement must use another id"
+            } else if members.count >= maxMembers {
+                refusal = "the pool is full: \(members.count) members, started for \(workerCount) (at most \(maxMembers) accepted)"
             } else {
                 refusal = nil
             }
@@ -218,6 +226,8 @@ public struct BrokerCore {
         if let refusal {
             counters.refusedJoins += 1
             notices.append(.refused(reason: refusal))
+            // A refused peer gets its answer until it is cut off: a flood of refused joins grows no state.
+            guard !strike(peer) else { return [] }
             return [Send(worker: peer, envelope: Envelope(kind: .refuse, source: .broker, target: peer, payload: Array(refusal.utf8)))]
         }
         guard let request else { return [] }
@@ -252,9 +262,21 @@ public struct BrokerCore {
         return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: envelope) }
     }
 
-    private mutating func drop(_ reason: String) -> [Send] {
-        counters.dropped += 1
-        notices.append(.dropped(reason: reason))
-        return []
+    /// Counts and reports a dropped message; a malformed one is a strike
+    /// against `peer` (see ``BrokerLimits/strikesBeforeCutOff``).
+    mutating func drop(_ reason: DropReason, _ detail: String, from peer: WorkerID?) -> [Send] {
+        counters[reason] += 1
+        guard reason != .cutOff else { return [] }
+        notices.append(.dropped(reason, detail: detail))
+        guard let peer, reason.isStrike, strike(peer) else { return [] }
+        return remove(peer)
+    }
+
+    /// One strike against `peer`; true when it is cut off by this one.
+    private mutating func strike(_ peer: WorkerID) -> Bool {
+        guard peer != .broker, peer != .none, input.strike(peer) else { return false }
+        counters.peersCutOff += 1
+        notices.append(.cutOff(peer))
+        return true
     }
 }

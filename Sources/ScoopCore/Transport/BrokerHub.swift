@@ -101,7 +101,8 @@ public final class BrokerHub: Sendable {
         for notice in notices {
             switch notice {
             case .refused(let reason): logger.error("refused a join: \(reason)")
-            case .dropped(let reason): logger.warning("dropped: \(reason)")
+            case .dropped(let reason, let detail): logger.warning("dropped (\(reason)): \(detail)")
+            case .cutOff(let peer): logger.error("\(peer) sent too many malformed messages: ignored from now on")
             case .originLost: logger.error("the origin was lost: ending the run")
             case .workerLost(let worker, let requeued):
                 logger.warning("\(worker) declared lost: \(requeued) future(s) in flight on it re-queued")

@@ -28,6 +28,9 @@ public protocol NodeTransport: Sendable {
 
     /// Connects, performs the handshake, and starts delivering envelopes.
     func start(delegate: any NodeTransportDelegate) async throws
+    /// The largest message the pool accepts, in bytes: a larger envelope
+    /// must not be sent (the broker would disconnect this process).
+    var maximumMessageSize: Int { get }
     /// Queues an envelope for the broker (which routes it by its header).
     func send(_ envelope: Envelope)
     /// Flushes what is queued, closes the connection and stops the I/O thread.
@@ -41,4 +44,9 @@ public protocol NodeTransportDelegate: AnyObject, Sendable {
     func transport(received envelope: Envelope)
     /// The connection is gone for good (broker died, shutdown, refused).
     func transportClosed(reason: String)
+}
+
+extension NodeTransport {
+    /// No limit beyond the wire format's (in-process and MPI links).
+    public var maximumMessageSize: Int { MessageSizeLimit.defaultBytes }
 }

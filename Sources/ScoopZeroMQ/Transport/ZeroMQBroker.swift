@@ -33,12 +33,17 @@ public final class ZeroMQBroker: Sendable {
     private let logger: Logger
     private let heartbeat: Heartbeat
     private let gatekeeper: CurveGatekeeper?
+    /// The largest message accepted (`ZMQ_MAXMSGSIZE`) and sent (packed batches are split below it).
+    public let maxMessageSize: Int
+    private let summaryLogged = Atomic<Bool>(false)
 
     private struct State {
         var core: BrokerCore
         var lastHeard: [WorkerID: UInt64] = [:]
         var shutdownWaiters: [CheckedContinuation<BrokerSummary, Never>] = []
         var finished: BrokerSummary?
+        /// Bad input is logged a few lines a second at most; the summary counts all of it.
+        var dropLog = LogThrottle(linesPerSecond: 10)
     }
     private let state: Mutex<State>
     private let pinger: Mutex<Task<Void, Never>?> = Mutex(nil)
@@ -50,14 +55,19 @@ public final class ZeroMQBroker: Sendable {
     /// it; otherwise the origin's join sets it. With `curve`, only clients
     /// holding one of its authorized key pairs (and the server's public key) get in.
     /// `maxWorkerLosses` is the retry limit: a future in flight on that many
-    /// lost workers fails instead of being re-queued.
+    /// lost workers fails instead of being re-queued. A peer sending a message
+    /// larger than `maxMessageSize` bytes is disconnected by libzmq; `limits`
+    /// say how many joins and malformed messages are tolerated (see ``BrokerLimits``).
     public init(bindTo address: String, workerCount: Int, expectedBuild: String? = nil,
                 heartbeat: Heartbeat = Heartbeat(), curve: CurveServerKeys? = nil,
-                maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses, logger: Logger) throws {
+                maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses,
+                maxMessageSize: Int = MessageSizeLimit.defaultBytes, limits: BrokerLimits = BrokerLimits(),
+                logger: Logger) throws {
         self.logger = logger
         self.heartbeat = heartbeat
+        self.maxMessageSize = maxMessageSize
         self.state = Mutex(State(core: BrokerCore(expectedBuild: expectedBuild, workerCount: workerCount,
-                                                  maxWorkerLosses: maxWorkerLosses)))
+                                                  maxWorkerLosses: maxWorkerLosses, limits: limits)))
         context = try ZMQContext()
         loop = try ZMQEventLoop(name: "scoop-broker", logger: logger)
         let router = try ZMQSocket(context: context, type: .router)
@@ -66,7 +76,7 @@ public final class ZeroMQBroker: Sendable {
         try router.set(.sendHighWaterMark(0))
         try router.set(.receiveHighWaterMark(0))
         // A peer announcing an absurd frame is cut off before libzmq allocates it.
-        try router.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
+        try router.set(.maxMessageSize(Int64(maxMessageSize)))
         // The ZAP handler and the monitor are in place before the first peer can connect.
         if let curve {
             let gate = try CurveGatekeeper(context: context, loop: loop, keys: curve, logger: logger)
@@ -154,8 +164,17 @@ public final class ZeroMQBroker: Sendable {
     /// The broker's counters so far.
     public var counters: BrokerCore.Counters { state.withLock { $0.core.counters } }
 
-    /// Stops the broker thread and closes its socket.
+    /// Stops the broker thread and closes its socket; logs the counters once
+    /// (a warning when anything was dropped or refused).
     public func stop() {
+        if !summaryLogged.exchange(true, ordering: .relaxed) {
+            let counters = self.counters
+            if counters.dropped > 0 || counters.refusedJoins > 0 {
+                logger.warning("broker summary: \(counters)")
+            } else {
+                logger.info("broker summary: \(counters)")
+            }
+        }
         pinger.withLock { $0?.cancel() }
         loop.shutdown(linger: .milliseconds(500))
         context.close()
@@ -163,33 +182,34 @@ public final class ZeroMQBroker: Sendable {
 
     // MARK: Loop thread
 
+    /// One message from the ROUTER: the peer's routing id, then one frame of
+    /// packed envelopes. Anything else is dropped and counted by the core. A
+    /// ROUTER cannot close one peer's connection, so a peer that is cut off
+    /// is ignored by routing id, and no state is kept for peers that have
+    /// not joined (see docs/hostile-input.md).
     private func received(_ frames: [[UInt8]]) {
-        guard frames.count == 2, let peer = PeerIdentity.worker(from: frames[0]) else {
-            logger.warning("dropped a message with \(frames.count) frames from an unknown peer")
-            return
-        }
-        let envelopes: [Envelope]
-        do {
-            envelopes = try frames[1].withUnsafeBytes { try Envelope.decodeAll($0) }
-        } catch {
-            logger.warning("dropped an unreadable message from worker \(peer.rawValue): \(error)")
-            return
-        }
-        var sends: [BrokerCore.Send] = []
-        var events: [Envelope] = []
-        state.withLock { state in
-            state.lastHeard[peer] = MonotonicClock.nanoseconds
-            for envelope in envelopes {
-                if envelope.kind == .event { events.append(envelope) }
-                sends.append(contentsOf: state.core.receive(envelope, from: peer))
+        let maximumPayload = MessageSizeLimit.maximumPayload(inMessagesOf: maxMessageSize)
+        let now = MonotonicClock.nanoseconds
+        let peer = frames.first.flatMap(PeerIdentity.worker(from:))
+        let (sends, envelopes, fromMember) = state.withLock { state -> ([BrokerCore.Send], [Envelope], Bool) in
+            guard frames.count == 2, let peer else {
+                let from = peer.map { "from \($0)" } ?? "from an unknown peer"
+                return (state.core.dropMalformed("a message with \(frames.count) frames \(from)", from: peer), [], false)
             }
+            if state.core.members[peer] != nil { state.lastHeard[peer] = now }
+            let (sends, envelopes) = frames[1].withUnsafeBytes {
+                state.core.receive(frame: $0, from: peer, maximumPayloadSize: maximumPayload, now: now)
+            }
+            return (sends, envelopes, state.core.members[peer] != nil)
         }
         // A single envelope forwarded unchanged (a task to a worker, a result
         // to its owner) goes out as the bytes that came in: no re-encoding.
         let forwarded = envelopes.count == 1 ? (envelope: envelopes[0], bytes: frames[1]) : nil
         deliver(sends, forwarding: forwarded)
         handleNotices(failure: nil)
-        if !events.isEmpty, let handler = eventHandler.withLock({ $0 }) {
+        // Trace events only from members: a stranger cannot write into the run's trace.
+        let events = fromMember ? envelopes.filter { $0.kind == .event } : []
+        if let peer, !events.isEmpty, let handler = eventHandler.withLock({ $0 }) {
             for envelope in events { handler(envelope, peer) }
         }
     }
@@ -206,13 +226,19 @@ public final class ZeroMQBroker: Sendable {
         }
         var order: [WorkerID] = []
         var packers: [WorkerID: EnvelopePacker] = [:]
+        var messages: [[[UInt8]]] = []
         for send in sends {
             if packers[send.worker] == nil { order.append(send.worker) }
-            packers[send.worker, default: EnvelopePacker()].append(send.envelope)
+            var packer = packers[send.worker] ?? EnvelopePacker()
+            // A batch never exceeds the message size limit the worker enforces.
+            if packer.count > 0, packer.byteCount + send.envelope.encodedSize > maxMessageSize {
+                messages.append([PeerIdentity.bytes(of: send.worker), packer.take()])
+            }
+            packer.append(send.envelope)
+            packers[send.worker] = packer
         }
-        loop.send(contentsOf: order.map { worker in
-            [PeerIdentity.bytes(of: worker), packers[worker]!.take()]
-        }, on: handle)
+        for worker in order { messages.append([PeerIdentity.bytes(of: worker), packers[worker]!.take()]) }
+        loop.send(contentsOf: messages, on: handle)
     }
 
     private func handleNotices(failure: String?) {
@@ -229,8 +255,14 @@ public final class ZeroMQBroker: Sendable {
         for notice in notices {
             switch notice {
             case .joined(let worker, let host): logger.debug("worker \(worker.rawValue) joined from \(host)")
-            case .refused(let reason): logger.error("refused a join: \(reason)")
-            case .dropped(let reason): logger.warning("dropped: \(reason)")
+            case .refused(let reason):
+                if let suppressed = admitDropLine() { logger.error("refused a join: \(reason)\(Self.suppressedNote(suppressed))") }
+            case .dropped(let reason, let detail):
+                if let suppressed = admitDropLine() { logger.warning("dropped (\(reason)) \(detail)\(Self.suppressedNote(suppressed))") }
+            case .cutOff(let peer):
+                if let suppressed = admitDropLine() {
+                    logger.error("\(peer) sent too many malformed messages: cut off, everything from it is ignored from now on\(Self.suppressedNote(suppressed))")
+                }
             case .shutdown: logger.debug("the origin ended the run")
             case .originLost: logger.error("the origin was lost: ending the run")
             case .workerLost: break  // logged by removeWorker, with the reason
@@ -239,6 +271,14 @@ public final class ZeroMQBroker: Sendable {
             }
         }
         if let summary { for waiter in waiters { waiter.resume(returning: summary) } }
+    }
+
+    private func admitDropLine() -> Int? {
+        state.withLock { $0.dropLog.admit(now: MonotonicClock.nanoseconds) }
+    }
+
+    private static func suppressedNote(_ count: Int) -> String {
+        count == 0 ? "" : " (\(count) similar lines not logged)"
     }
 
     private func startPinging() {

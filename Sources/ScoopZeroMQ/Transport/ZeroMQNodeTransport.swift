@@ -25,6 +25,8 @@ public final class ZeroMQNodeTransport: NodeTransport {
     private let heartbeat: Heartbeat
     private let curve: CurveClientKeys?
     private let logger: Logger
+    /// The largest message this process accepts and sends (`ZMQ_MAXMSGSIZE`).
+    public let maximumMessageSize: Int
 
     private struct State {
         var context: ZMQContext?
@@ -36,12 +38,16 @@ public final class ZeroMQNodeTransport: NodeTransport {
         var lastHeard: UInt64 = 0
         var watchdog: Task<Void, Never>?
         var workerCount: Int
+        /// Messages from the broker that did not decode, by reason.
+        var dropped: [DropReason: Int] = [:]
+        var dropLog = LogThrottle(linesPerSecond: 10)
     }
     private let state: Mutex<State>
     private let handshake = JoinHandshake()
 
     public init(brokerEndpoint: String, workerID: WorkerID, workerCount: Int, hostName: String,
-                slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), curve: CurveClientKeys? = nil, logger: Logger) {
+                slots: Int = 1, heartbeat: Heartbeat = Heartbeat(), curve: CurveClientKeys? = nil,
+                maximumMessageSize: Int = MessageSizeLimit.defaultBytes, logger: Logger) {
         self.brokerEndpoint = brokerEndpoint
         self.workerID = workerID
         self.state = Mutex(State(workerCount: workerCount))
@@ -49,8 +55,12 @@ public final class ZeroMQNodeTransport: NodeTransport {
         self.slots = slots
         self.heartbeat = heartbeat
         self.curve = curve
+        self.maximumMessageSize = maximumMessageSize
         self.logger = logger
     }
+
+    /// Messages received that were not one frame of well-formed envelopes, by reason.
+    public var droppedMessages: [DropReason: Int] { state.withLock { $0.dropped } }
 
     public func start(delegate: any NodeTransportDelegate) async throws {
         let context = try ZMQContext()
@@ -58,7 +68,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
         let socket = try ZMQSocket(context: context, type: .dealer)
         try socket.set(.routingID(PeerIdentity.bytes(of: workerID)))
         try socket.set(.linger(.milliseconds(2000)))
-        try socket.set(.maxMessageSize(Int64(Envelope.defaultMaximumPayloadSize) + Int64(Envelope.headerSize)))
+        try socket.set(.maxMessageSize(Int64(maximumMessageSize)))
         if let curve {
             try socket.set(.curveServerKey(Array(curve.serverPublicKey.utf8)))
             try socket.set(.curvePublicKey(Array(curve.client.publicKey.utf8)))
@@ -111,13 +121,18 @@ public final class ZeroMQNodeTransport: NodeTransport {
     // MARK: Receiving (loop thread)
 
     private func received(_ frames: [[UInt8]]) {
-        guard let frame = frames.last else { return }
+        guard frames.count == 1 else {
+            return drop(.unreadable, "a message with \(frames.count) frames")
+        }
+        guard !frames[0].isEmpty else { return drop(.truncated, "an empty message") }
+        let maximumPayload = MessageSizeLimit.maximumPayload(inMessagesOf: maximumMessageSize)
+        let decoded = frames[0].withUnsafeBytes { raw in
+            Result { () throws(WireError) in try Envelope.decodeAll(raw, maximumPayloadSize: maximumPayload) }
+        }
         let envelopes: [Envelope]
-        do {
-            envelopes = try frame.withUnsafeBytes { try Envelope.decodeAll($0) }
-        } catch {
-            logger.warning("dropped an unreadable message from the broker: \(error)")
-            return
+        switch decoded {
+        case .success(let all): envelopes = all
+        case .failure(let error): return drop(DropReason(error), "an unreadable message: \(error)")
         }
         let delegate = state.withLock { state -> (any NodeTransportDelegate)? in
             state.lastHeard = MonotonicClock.nanoseconds
@@ -144,6 +159,17 @@ public final class ZeroMQNodeTransport: NodeTransport {
                 }
             }
         }
+    }
+
+    /// Counts a message from the broker that is dropped; logs a few a second at most.
+    private func drop(_ reason: DropReason, _ detail: String) {
+        let suppressed = state.withLock { state -> Int? in
+            state.dropped[reason, default: 0] += 1
+            return state.dropLog.admit(now: MonotonicClock.nanoseconds)
+        }
+        guard let suppressed else { return }
+        let note = suppressed == 0 ? "" : " (\(suppressed) similar lines not logged)"
+        logger.warning("dropped (\(reason)) \(detail) from the broker at \(brokerEndpoint)\(note)")
     }
 
     /// Declares the broker gone after a silence longer than the heartbeat timeout.
