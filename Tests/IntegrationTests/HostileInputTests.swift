@@ -12,7 +12,8 @@ extension Integration {
             let marker = "broker listening on "
             _ = await run.waitForOutput(.stderr, timeout: .seconds(30)) { $0.contains(marker) }
             let line = run.stderr.split(separator: "\n").first { $0.contains(marker) }
-            guard let line, let endpoint = line.split(separator: " ").last, let port = TCP.port(ofEndpoint: String(endpoint)) else {
+            let endpoint = line?.components(separatedBy: marker).last?.split(separator: " ").first
+            guard let endpoint, let port = TCP.port(ofEndpoint: String(endpoint)) else {
                 throw TestFailure("scoop run -v did not log its broker's address: \(run.stderr)")
             }
             return port
@@ -92,7 +93,7 @@ extension Integration {
                 #expect((Self.number(after: reason, in: summary) ?? 0) > 0, "seed \(seed): no '\(reason)' drops in \(summary)")
             }
             #expect((Self.number(after: "peers cut off", in: summary) ?? 0) >= 7, "\(summary)")
-            #expect(Self.number(after: "re-queued", in: summary) == 0, "no worker of the run was lost: \(summary)")
+            #expect(!summary.contains("re-queued"), "no worker of the run was lost: \(summary)")
             // The log says so, a few lines a second: the flood did not flood it.
             let logLines = result.stderr.split(separator: "\n").filter {
                 $0.contains("dropped (") || $0.contains("refused a join") || $0.contains("cut off")

@@ -3,7 +3,7 @@ extension BrokerCore {
     /// dropped is counted under exactly one ``DropReason``.
     ///
     /// ```swift
-    /// print(core.counters)   // routed 2000, dropped 3 (truncated 2, unknown peer 1), refused joins 0, ...
+    /// print(core.counters)   // routed 2000, dropped 3 (truncated 2, unknown peer 1), refused joins 1
     /// ```
     public struct Counters: Sendable, Equatable, CustomStringConvertible {
         public var routed = 0
@@ -43,11 +43,14 @@ extension BrokerCore {
         /// Every dropped message, whatever the reason (refused joins are counted apart).
         public var dropped: Int { DropReason.allCases.reduce(0) { $0 + self[$1] } }
 
-        /// One line: totals, then the non-zero drop reasons.
+        /// One line: what was routed and dropped, the drop reasons, then the
+        /// other counters that are not zero.
         public var description: String {
             let reasons = DropReason.allCases.filter { self[$0] > 0 }.map { "\($0) \(self[$0])" }
             let detail = reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"
-            return "routed \(routed), dropped \(dropped)\(detail), refused joins \(refusedJoins), peers cut off \(peersCutOff), re-queued \(requeued)"
+            let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued)]
+                .filter { $0.1 > 0 }.map { ", \($0.0) \($0.1)" }.joined()
+            return "routed \(routed), dropped \(dropped)\(detail)\(others)"
         }
     }
 }
