@@ -48,7 +48,9 @@ extension BrokerCore {
         public var description: String {
             let reasons = DropReason.allCases.filter { self[$0] > 0 }.map { "\($0) \(self[$0])" }
             let detail = reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"
-            let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued)]
+            let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued),
+                          ("lost workers", lostWorkers), ("stale results", staleResults),
+                          ("futures out of retries", exhaustedFutures), ("orphans dropped", orphansDropped)]
                 .filter { $0.1 > 0 }.map { ", \($0.0) \($0.1)" }.joined()
             return "routed \(routed), dropped \(dropped)\(detail)\(others)"
         }
