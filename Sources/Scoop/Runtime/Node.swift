@@ -73,6 +73,9 @@ final class Node: Sendable {
     /// Slots in the whole pool: how many futures can run at once.
     var poolSlots: Int { transport == nil ? slotCount : workerCount * slotCount }
 
+    /// Futures sent by the broker that run here now (tests: none may linger once finished).
+    var runningRemoteFutureCount: Int { state.withLock { $0.remoteTasks.count } }
+
     func nextFutureID() -> FutureID {
         let value = sequence.wrappingAdd(1, ordering: .relaxed).newValue
         return FutureID(owner: workerID, sequence: value)
@@ -126,16 +129,22 @@ final class Node: Sendable {
 
     private func start(_ job: Job) {
         let slot = SlotToken()
-        let task = Task { await self.runInSlot(job, slot: slot) }
         switch job.work {
-        case .local(let work): work.core.attach(task)
+        case .local(let work):
+            work.core.attach(Task { await self.runInSlot(job, slot: slot) })
         case .remote:
-            let cancelled = state.withLock { state -> Bool in
-                if state.cancelledBeforeStart.remove(job.id) != nil { return true }
-                state.remoteTasks[job.id] = task
-                return false
+            // The task is created and registered under one lock: `runInSlot`
+            // unregisters it under the same lock, so a future that finishes at
+            // once can never be registered after it was unregistered (which
+            // kept every such finished task, ~4 KB each, for the rest of the run).
+            state.withLock { state in
+                let task = Task { await self.runInSlot(job, slot: slot) }
+                if state.cancelledBeforeStart.remove(job.id) != nil {
+                    task.cancel()
+                } else {
+                    state.remoteTasks[job.id] = task
+                }
             }
-            if cancelled { task.cancel() }
         }
     }
 
