@@ -120,6 +120,7 @@ let package = Package(
             name: "scoop-bench",
             dependencies: [
                 "Scoop",
+                "ScoopCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,9 +1,12 @@
-/// Minimal JSON text building for trace files (no Foundation in the core).
-struct JSONText {
-    private(set) var text = ""
-
-    /// A JSON string literal.
-    static func quoted(_ value: String) -> String {
+/// Minimal JSON text building for trace files and benchmark lines (no
+/// Foundation in the core).
+///
+/// ```swift
+/// JSONText.quoted("a \"b\"")   // "\"a \\\"b\\\"\""
+/// ```
+public enum JSONText {
+    /// A JSON string literal (`<` escaped too, so the text is safe inside an HTML `<script>`).
+    public static func quoted(_ value: String) -> String {
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
