@@ -37,10 +37,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        // MARK: Core: no C libraries below this line.
+        // MARK: Core: no C libraries below this line (the cycle counter is a header, nothing to link).
+        .systemLibrary(name: "CScoopCycleCounter"),
         .target(
             name: "ScoopCore",
             dependencies: [
+                "CScoopCycleCounter",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -69,7 +69,9 @@ enum Launch {
                         hostName: environment.hostName, registry: registry, options: options, transport: nil,
                         trace: tracing, progress: MapProgress.make(environment: environment, transport: nil, workerID: .origin),
                         logger: logger)
-        tracing?.startSamplingQueue { [weak node] in node?.queuedCount ?? 0 }
+        // The sampler holds the node until the trace is finished (`finishOrigin`
+        // stops it); a weak reference would slow every retain of the node.
+        tracing?.startSamplingQueue { node.queuedCount }
         return node
     }
 

@@ -21,7 +21,11 @@ final class Node: Sendable {
     let transport: (any NodeTransport)?
     let logger: Logger
     let constants = SharedConstantTable()
-    private let trace: (any TraceSink)?
+    /// This process's tracing, when `SCOOP_TRACE` turned it on.
+    let tracing: ProcessTracing?
+    /// Where ``emit(_:_:bytes:)`` records (the tracing's recorder, held
+    /// directly: no existential to copy, retain and release per event).
+    private let traceRecorder: TraceRecorder?
     /// The progress bar of the program's maps (origin only, when shown).
     let progress: MapProgress?
     private let sequence = Atomic<UInt64>(0)
@@ -43,7 +47,7 @@ final class Node: Sendable {
     private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
 
     init(workerID: WorkerID, slots: Int, transportKind: TransportKind, hostName: String,
-         registry: Registry, options: PoolOptions, transport: (any NodeTransport)?, trace: (any TraceSink)?,
+         registry: Registry, options: PoolOptions, transport: (any NodeTransport)?, trace: ProcessTracing?,
          progress: MapProgress? = nil, logger: Logger) {
         self.progress = progress
         self.workerID = workerID
@@ -53,7 +57,8 @@ final class Node: Sendable {
         self.registry = registry
         self.options = options
         self.transport = transport
-        self.trace = trace
+        self.tracing = trace
+        self.traceRecorder = trace?.recorder
         self.logger = logger
         // With a broker, a short local queue keeps nested children close to
         // their parent (run inline when awaited); more spills to the broker,
@@ -63,9 +68,6 @@ final class Node: Sendable {
         let spill: Int? = transport == nil ? nil : 4 * slots
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
     }
-
-    /// This process's tracing, when `SCOOP_TRACE` turned it on.
-    var tracing: ProcessTracing? { trace as? ProcessTracing }
 
     /// Futures queued here, not started yet (trace samples).
     var queuedCount: Int { state.withLock { $0.policy.queue.count } }
@@ -114,7 +116,10 @@ final class Node: Sendable {
         state.withLock { $0.awayFutures[job.id] = core }
         _ = core.markRunning()
         let id = job.id
-        core.setCancelHandler { [weak self] in self?.sendCancel(id) }
+        // A strong capture on purpose: a weak reference would give the node a
+        // side table and slow every retain and release of it. `complete`
+        // drops the handler, so the node is not kept past the future's end.
+        core.setCancelHandler { self.sendCancel(id) }
         emit(.spilled, job, bytes: payload.count)
         transport.send(Envelope(kind: .task, flags: job.flags, futureID: job.id, parentID: job.parent,
                                 functionID: job.function, source: workerID, target: .broker, payload: payload))
@@ -301,9 +306,8 @@ final class Node: Sendable {
 
     @inline(__always)
     private func emit(_ phase: TraceEvent.Phase, _ job: Job, bytes: Int = 0) {
-        guard let trace else { return }
-        trace.record(TraceEvent(phase: phase, future: job.id, parent: job.parent, function: job.function,
-                                worker: workerID, timestampNanoseconds: MonotonicClock.nanoseconds, bytes: bytes))
+        traceRecorder?.record(phase, future: job.id, parent: job.parent, function: job.function,
+                              worker: workerID, bytes: bytes)
     }
 
     // MARK: Shutdown

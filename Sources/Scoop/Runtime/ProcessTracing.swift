@@ -18,7 +18,7 @@ import Synchronization
 /// costs one branch per phase.
 ///
 /// Threading: every method may be called from any task; state is behind locks.
-final class ProcessTracing: TraceSink {
+final class ProcessTracing: Sendable {
     enum Role: Sendable, Equatable {
         case collect(path: String)
         case ship
@@ -49,17 +49,18 @@ final class ProcessTracing: TraceSink {
         return path
     }
 
-    /// Records one event of this process's node (its ``TraceSink``).
-    func record(_ event: TraceEvent) { recorder.record(event) }
-
     // MARK: Shipping
 
     /// Starts sending this node's events to the broker every ``shipInterval``.
+    ///
+    /// The task holds the node strongly until ``finishWorker(_:)`` or
+    /// ``finishOrigin(_:sendShutdown:)`` cancels it: a weak reference would
+    /// give the node a side table, which slows every retain and release of it.
     func startShipping(from node: Node) {
-        let task = Task { [weak node] in
+        let task = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: ProcessTracing.shipInterval)
-                guard let node, !Task.isCancelled else { return }
+                guard !Task.isCancelled else { return }
                 self.ship(from: node, isFinal: false)
             }
         }

@@ -1,7 +1,7 @@
 /// One thing that happened to a future, for traces and run summaries.
 ///
-/// The runtime emits these at a single place per phase; a ``TraceSink`` decides
-/// what to keep. With no sink installed the cost is one branch.
+/// The runtime emits these at a single place per phase into a
+/// ``TraceRecorder``; with tracing off the cost is one branch.
 public struct TraceEvent: Sendable, Equatable {
     public enum Phase: String, Sendable, Codable {
         case submitted, started, finished, failed, cancelled, spilled, received
@@ -26,12 +26,4 @@ public struct TraceEvent: Sendable, Equatable {
         self.timestampNanoseconds = timestampNanoseconds
         self.bytes = bytes
     }
-}
-
-/// Where trace events go. Installed once per process at start-up.
-///
-/// Threading: ``record(_:)`` is called from any thread, concurrently, on the
-/// hot path: it must be cheap and must not block for long.
-public protocol TraceSink: Sendable {
-    func record(_ event: TraceEvent)
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ScoopCore
 
 /// The clocks the benchmarks read: monotonic wall time, the calling thread's
 /// CPU time, and the real-time clock (to compare with a launcher's timestamp).
@@ -73,11 +74,7 @@ enum ProcessAge {
 
     /// Field 22 of `/proc/self/stat`: the start time in clock ticks since boot.
     private static func procStartSeconds() -> Double? {
-        guard let file = fopen("/proc/self/stat", "r") else { return nil }
-        defer { fclose(file) }
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
-        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let line = FirstLine.of("/proc/self/stat") else { return nil }
         // The command name (field 2) is in parentheses and may hold spaces: count after the last ')'.
         guard let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")
