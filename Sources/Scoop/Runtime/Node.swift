@@ -153,24 +153,44 @@ final class Node: Sendable {
         }
     }
 
+    /// Results up to this size travel in one message with the next request.
+    static let largestPackedResult = 64 << 10
+
     private func runInSlot(_ job: Job, slot: SlotToken) async {
-        await execute(job, slot: slot)
+        let reply = await execute(job, slot: slot)
         let slotWasLent = slot.finish()
         let next = state.withLock { state -> Job? in
             if case .remote = job.work { state.remoteTasks[job.id] = nil }
             if slotWasLent { state.policy.resumed() }
             return state.policy.finished()
         }
-        if let next { start(next) } else { requestWorkIfIdle() }
+        if let next {
+            if let reply { transport?.send(reply) }
+            start(next)
+        } else if let transport {
+            // A small result and the request for more work leave in one message,
+            // the request first: the broker has this worker's request before the
+            // owner reads the result and submits its next future, which can then
+            // leave at once. A large result goes alone (packing would copy it).
+            let request = workRequestIfIdle()
+            if let reply, let request, reply.payload.count < Self.largestPackedResult {
+                transport.send([request, reply])
+            } else {
+                if let reply { transport.send(reply) }
+                if let request { transport.send(request) }
+            }
+        }
     }
 
     /// Runs a future in the current task, holding `slot` (its own, or the slot
-    /// of an awaiting parent that runs it inline).
-    func execute(_ job: Job, slot: SlotToken?) async {
+    /// of an awaiting parent that runs it inline). Returns the reply to send
+    /// for a future run for another process (the caller sends it).
+    @discardableResult
+    func execute(_ job: Job, slot: SlotToken?) async -> Envelope? {
         await TaskContext.$current.withValue(TaskContext(node: self, future: job.id, slot: slot)) {
             switch job.work {
             case .local(let work):
-                guard work.core.markRunning() else { return }
+                guard work.core.markRunning() else { return nil }
                 emit(.started, job)
                 let outcome: FutureCore.Outcome
                 do {
@@ -180,11 +200,12 @@ final class Node: Sendable {
                 }
                 emit(outcomePhase(outcome), job)
                 work.core.complete(outcome)
+                return nil
             case .remote(let envelope):
                 emit(.started, job)
                 let reply = fitted(await runRemote(envelope))
                 emit(reply.flags.contains(.failed) ? .failed : .finished, job, bytes: reply.payload.count)
-                transport?.send(reply)
+                return reply
             }
         }
     }
@@ -294,12 +315,19 @@ final class Node: Sendable {
     // MARK: Pulling work
 
     func requestWorkIfIdle() {
-        guard let transport else { return }
+        guard let transport, let request = workRequestIfIdle() else { return }
+        transport.send(request)
+    }
+
+    /// A request for as many futures as this process has idle slots not yet
+    /// asked for (counted as asked), or nil.
+    private func workRequestIfIdle() -> Envelope? {
+        guard transport != nil else { return nil }
         let count = state.withLock { $0.policy.takeRequestCount() }
-        guard count > 0 else { return }
+        guard count > 0 else { return nil }
         var payload = PayloadWriter()
         payload.writeUInt32(UInt32(count))
-        transport.send(Envelope(kind: .request, source: workerID, payload: payload.bytes))
+        return Envelope(kind: .request, source: workerID, payload: payload.bytes)
     }
 
     // MARK: Trace

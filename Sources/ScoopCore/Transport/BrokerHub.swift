@@ -13,7 +13,7 @@ public final class BrokerHub: Sendable {
     private let routes = Mutex<[WorkerID: @Sendable (Envelope) -> Void]>([:])
     private let logger: Logger
     private let memberWaiters = Mutex<[(count: Int, signal: OnceSignal)]>([])
-    private let eventHandler = Mutex<(@Sendable (Envelope, WorkerID) -> Void)?>(nil)
+    private let eventHandler = Mutex(EventHandlerSlot())
 
     public init(workerCount: Int, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses, logger: Logger) {
         self.core = Mutex(BrokerCore(expectedBuild: nil, workerCount: workerCount, maxWorkerLosses: maxWorkerLosses))
@@ -27,7 +27,7 @@ public final class BrokerHub: Sendable {
 
     /// Handles an envelope from `peer`.
     public func receive(_ envelope: Envelope, from peer: WorkerID) {
-        if envelope.kind == .event, let handler = eventHandler.withLock({ $0 }) { handler(envelope, peer) }
+        if envelope.kind == .event, let handler = eventHandler.withLock({ $0.handler }) { handler(envelope, peer) }
         let (sends, notices) = core.withLock { core in
             (core.receive(envelope, from: peer), core.takeNotices())
         }
@@ -82,7 +82,7 @@ public final class BrokerHub: Sendable {
     /// Calls `handler` with every `.event` envelope (trace batches) a member sends,
     /// on the thread that delivers it; it must return quickly.
     public func setEventHandler(_ handler: @escaping @Sendable (Envelope, WorkerID) -> Void) {
-        eventHandler.withLock { $0 = handler }
+        eventHandler.withLock { $0.handler = handler }
     }
 
     private func deliver(_ sends: [BrokerCore.Send]) {

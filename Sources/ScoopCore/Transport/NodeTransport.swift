@@ -33,6 +33,10 @@ public protocol NodeTransport: Sendable {
     var maximumMessageSize: Int { get }
     /// Queues an envelope for the broker (which routes it by its header).
     func send(_ envelope: Envelope)
+    /// Queues envelopes that leave together, in order: one message where the
+    /// transport can pack them (a result and the next request for work), so
+    /// the broker reads them at once. Same threading as ``send(_:)``.
+    func send(_ envelopes: [Envelope])
     /// Flushes what is queued, closes the connection and stops the I/O thread.
     func shutdown() async
 }
@@ -49,4 +53,9 @@ public protocol NodeTransportDelegate: AnyObject, Sendable {
 extension NodeTransport {
     /// No limit beyond the wire format's (in-process and MPI links).
     public var maximumMessageSize: Int { MessageSizeLimit.defaultBytes }
+
+    /// One ``send(_:)`` per envelope (a transport without packing).
+    public func send(_ envelopes: [Envelope]) {
+        for envelope in envelopes { send(envelope) }
+    }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 extension MPIProgressEngine {
     /// Tuning of the progress engine; the defaults suit a full node where
     /// every core belongs to a worker.
@@ -38,7 +41,10 @@ extension MPIProgressEngine {
         public var mcaDefaults: [String: String] = ["mpi_yield_when_idle": "1"]
 
         /// The defaults.
-        public init() {}
+        public init() {
+            if let v = getenv("EXP_SPIN_US").map({ String(cString: $0) }), let n = Int(v) { spinDuration = .microseconds(n) }
+            if let v = getenv("EXP_MAXSPIN_US").map({ String(cString: $0) }), let n = Int(v) { maxSpinDuration = .microseconds(n) }
+        }
     }
 
     /// Message counters since `start`.

@@ -21,10 +21,10 @@ public enum MPITransport {
         let reference = MPIEngineReference()
         // Messages can arrive before this rank knows its role (rank 0's hub or
         // a worker's link is built once MPI tells the rank): they wait here.
-        let inbox = MPIInbox()
+        let inbox = HandlerSlot<(source: Int, bytes: [UInt8])>()
         let engine = try MPIProgressEngine.start { source, tag, bytes in
             guard tag == envelopeTag else { return }
-            inbox.deliver(source: source, bytes: bytes)
+            inbox.deliver((source, bytes))
         }
         reference.set(engine)
         let rank = engine.rank, size = engine.size
@@ -102,31 +102,5 @@ final class MPIEngineReference: Sendable {
             return !done
         }
         if first { engine.withLock { $0 }?.shutdown() }
-    }
-}
-
-/// Holds messages that arrive before the rank's handler exists, then
-/// delivers everything in arrival order. Deliveries come from the progress
-/// thread only; the handler runs under the lock, which it never re-enters.
-final class MPIInbox: Sendable {
-    typealias Handler = @Sendable (_ source: Int, _ bytes: [UInt8]) -> Void
-    private let state = Mutex<(handler: Handler?, pending: [(Int, [UInt8])])>((nil, []))
-
-    func deliver(source: Int, bytes: [UInt8]) {
-        state.withLock { state in
-            if let handler = state.handler {
-                handler(source, bytes)
-            } else {
-                state.pending.append((source, bytes))
-            }
-        }
-    }
-
-    func setHandler(_ handler: @escaping Handler) {
-        state.withLock { state in
-            for (source, bytes) in state.pending { handler(source, bytes) }
-            state.pending = []
-            state.handler = handler
-        }
     }
 }

@@ -44,6 +44,14 @@ final class MPIWorkerLink: NodeTransport {
         engine.send(envelope.encoded(), to: 0)
     }
 
+    /// One MPI message for all of them (rank 0 unpacks every message).
+    func send(_ envelopes: [Envelope]) {
+        guard envelopes.count > 1 else { return envelopes.first.map { send($0) } ?? () }
+        var packer = EnvelopePacker()
+        for envelope in envelopes { packer.append(envelope) }
+        engine.send(packer.take(), to: 0)
+    }
+
     func shutdown() async {
         let first = state.withLock { state -> Bool in
             defer { state.closed = true }

@@ -47,7 +47,7 @@ public final class ZeroMQBroker: Sendable {
     }
     private let state: Mutex<State>
     private let pinger: Mutex<Task<Void, Never>?> = Mutex(nil)
-    private let eventHandler = Mutex<(@Sendable (Envelope, WorkerID) -> Void)?>(nil)
+    private let eventHandler = Mutex(EventHandlerSlot())
 
     /// Binds the broker. `address` is a ZeroMQ endpoint such as
     /// `tcp://127.0.0.1:*` (loopback, a port chosen by the OS) or `tcp://*:5555`.
@@ -141,7 +141,7 @@ public final class ZeroMQBroker: Sendable {
     /// Calls `handler` on the broker's thread with every `.event` envelope
     /// (trace batches, progress) a member sends; it must return quickly.
     public func setEventHandler(_ handler: @escaping @Sendable (Envelope, WorkerID) -> Void) {
-        eventHandler.withLock { $0 = handler }
+        eventHandler.withLock { $0.handler = handler }
     }
 
     /// What the broker has counted so far, and its queue now (traces, run summary).
@@ -209,7 +209,7 @@ public final class ZeroMQBroker: Sendable {
         handleNotices(failure: nil)
         // Trace events only from members: a stranger cannot write into the run's trace.
         let events = fromMember ? envelopes.filter { $0.kind == .event } : []
-        if let peer, !events.isEmpty, let handler = eventHandler.withLock({ $0 }) {
+        if let peer, !events.isEmpty, let handler = eventHandler.withLock({ $0.handler }) {
             for envelope in events { handler(envelope, peer) }
         }
     }

@@ -107,6 +107,16 @@ public final class ZeroMQNodeTransport: NodeTransport {
         loop.send([envelope.encoded()], on: socket)
     }
 
+    /// One ZeroMQ message for all of them (the broker unpacks every message).
+    public func send(_ envelopes: [Envelope]) {
+        guard envelopes.count > 1 else { return envelopes.first.map { send($0) } ?? () }
+        let (loop, socket) = state.withLock { ($0.loop, $0.socket) }
+        guard let loop, let socket else { return }
+        var packer = EnvelopePacker()
+        for envelope in envelopes { packer.append(envelope) }
+        loop.send([packer.take()], on: socket)
+    }
+
     public func shutdown() async {
         let (loop, context, watchdog) = state.withLock { state -> (ZMQEventLoop?, ZMQContext?, Task<Void, Never>?) in
             state.closed = true
