@@ -57,9 +57,8 @@ enum SVGChart {
         let legendY = height - 24
         for transport in summary.transports {
             svg.append("<rect x=\"\(fmt(legendX))\" y=\"\(fmt(legendY - 10))\" width=\"12\" height=\"12\" fill=\"\(colors[transport] ?? "#888")\"/>")
-            let note = transport == "mpi" ? " (held to ZeroMQ's targets)" : ""
-            svg.append("<text x=\"\(fmt(legendX + 16))\" y=\"\(fmt(legendY))\">\(transport)\(note)</text>")
-            legendX += 110 + Double(note.count) * 6
+            svg.append("<text x=\"\(fmt(legendX + 16))\" y=\"\(fmt(legendY))\">\(transport)</text>")
+            legendX += 110
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"

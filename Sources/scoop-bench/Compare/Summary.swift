@@ -39,7 +39,7 @@ struct Summary: Sendable {
     func grid() -> [[String]] {
         var header = ["workload", "unit"]
         header += transports.map { "\($0) (median)" }
-        header += ["target threads", "target zeromq", "best peer"]
+        header += ["target threads", "target zeromq", "target mpi", "best peer"]
         var rows = [header]
         for row in Targets.rows {
             var cells = [row.label, row.unit.isEmpty ? "ratio" : row.unit]
@@ -59,6 +59,7 @@ struct Summary: Sendable {
             let arrow = row.higherIsBetter ? "≥" : "≤"
             cells.append(row.targets["threads"].map { arrow + NumberFormat.short($0) } ?? "")
             cells.append(row.targets["zeromq"].map { arrow + NumberFormat.short($0) } ?? "")
+            cells.append(row.targets["mpi"].map { arrow + NumberFormat.short($0) } ?? "")
             cells.append(row.bestPeer.map { "\(NumberFormat.short($0.value)) (\($0.system))" } ?? "")
             rows.append(cells)
         }
