@@ -41,6 +41,8 @@ final class Node: Sendable {
         var remoteTasks: [FutureID: Task<Void, Never>] = [:]
         /// Cancels that arrived before their future started here.
         var cancelledBeforeStart: Set<FutureID> = []
+        /// Remote futures whose task ended before `start` registered it.
+        var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
     }
     private let state: Mutex<State>
@@ -138,18 +140,21 @@ final class Node: Sendable {
         case .local(let work):
             work.core.attach(Task { await self.runInSlot(job, slot: slot) })
         case .remote:
-            // The task is created and registered under one lock: `runInSlot`
-            // unregisters it under the same lock, so a future that finishes at
-            // once can never be registered after it was unregistered (which
-            // kept every such finished task, ~4 KB each, for the rest of the run).
-            state.withLock { state in
-                let task = Task { await self.runInSlot(job, slot: slot) }
-                if state.cancelledBeforeStart.remove(job.id) != nil {
-                    task.cancel()
-                } else {
-                    state.remoteTasks[job.id] = task
+            // The task is made outside the lock: on a rank bound to one core it
+            // may run at once, and would then wait for a lock held by the
+            // preempted thread that made it. Registration and the task's end
+            // meet under the lock, whichever comes second cleans up, so a task
+            // that ends before it is registered is never left registered.
+            let task = Task { await self.runInSlot(job, slot: slot) }
+            let cancel = state.withLock { state -> Bool in
+                if state.remoteEndedBeforeRegistered.remove(job.id) != nil {
+                    state.cancelledBeforeStart.remove(job.id)
+                    return false
                 }
+                state.remoteTasks[job.id] = task
+                return state.cancelledBeforeStart.remove(job.id) != nil
             }
+            if cancel { task.cancel() }
         }
     }
 
@@ -160,7 +165,9 @@ final class Node: Sendable {
         let reply = await execute(job, slot: slot)
         let slotWasLent = slot.finish()
         let next = state.withLock { state -> Job? in
-            if case .remote = job.work { state.remoteTasks[job.id] = nil }
+            if case .remote = job.work, state.remoteTasks.removeValue(forKey: job.id) == nil {
+                state.remoteEndedBeforeRegistered.insert(job.id)
+            }
             if slotWasLent { state.policy.resumed() }
             return state.policy.finished()
         }
