@@ -37,12 +37,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        // MARK: Core: no C libraries below this line (the cycle counter is a header, nothing to link).
-        .systemLibrary(name: "CScoopCycleCounter"),
+        // MARK: Core: no C libraries below this line (CScoopSystem is a header: cycle counter, thread slice; nothing to link).
+        .systemLibrary(name: "CScoopSystem"),
         .target(
             name: "ScoopCore",
             dependencies: [
-                "CScoopCycleCounter",
+                "CScoopSystem",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CScoopCycleCounter
+import CScoopSystem
 
 /// Timestamps for trace events, cheap enough for every phase of every future.
 ///

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 extension MPIProgressEngine {
     /// Tuning of the progress engine; the defaults suit a full node where
     /// every core belongs to a worker.
@@ -30,6 +27,10 @@ extension MPIProgressEngine {
         public var maxIdleSleep: Duration = .milliseconds(1)
         /// The longest sleep while sends are still outstanding.
         public var maxSleepWithPendingSends: Duration = .microseconds(100)
+        /// The time slice the progress thread asks of the scheduler (see
+        /// `ShortTimeSlice`): short, so that it runs soon after it wakes on a
+        /// core busy with compute.
+        public var progressTimeSlice: Duration = .microseconds(100)
         /// How long `shutdown()` lets outstanding sends complete before it
         /// finalises anyway.
         public var shutdownDrainTimeout: Duration = .seconds(10)
@@ -41,10 +42,7 @@ extension MPIProgressEngine {
         public var mcaDefaults: [String: String] = ["mpi_yield_when_idle": "1"]
 
         /// The defaults.
-        public init() {
-            if let v = getenv("EXP_SPIN_US").map({ String(cString: $0) }), let n = Int(v) { spinDuration = .microseconds(n) }
-            if let v = getenv("EXP_MAXSPIN_US").map({ String(cString: $0) }), let n = Int(v) { maxSpinDuration = .microseconds(n) }
-        }
+        public init() {}
     }
 
     /// Message counters since `start`.

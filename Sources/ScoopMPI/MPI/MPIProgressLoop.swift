@@ -1,4 +1,5 @@
 import Logging
+import ScoopCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -52,6 +53,12 @@ final class MPIProgressLoop {
         }
         MPIProgressThread.nameCurrentThread("scoop-mpi")
         logger[metadataKey: "mpi.rank"] = "\(world.rank)"
+        // mpirun binds a rank to one core, which this thread shares with the
+        // rank's compute: without a short slice, a message waits up to the
+        // compute thread's whole slice (milliseconds) for this thread to run.
+        if let refused = ShortTimeSlice.request(configuration.progressTimeSlice) {
+            logger.debug("progress thread keeps the default time slice (\(refused))")
+        }
         started.fulfil(.success(world))
 
         let loop = MPIProgressLoop(
