@@ -11,100 +11,101 @@
 /// - counters (`"ph":"C"`): busy slots per worker, the broker's queue length;
 /// - a metadata event `scoop_run` carries the run's counters.
 ///
+/// Metadata events come first, then the timed events by instant (see
+/// ``ChromeTraceTimeline``), all written into one byte buffer.
+///
 /// ```swift
-/// let json = ChromeTraceWriter.json(for: trace)
-/// try json.write(toFile: "run.json", atomically: true, encoding: .utf8)
+/// let bytes = ChromeTraceWriter.bytes(for: trace)
+/// try TraceFile.write(bytes, to: "run.json")
 /// ```
 public enum ChromeTraceWriter {
     /// The `pid` of the broker's counters.
     public static let brokerProcessID = 1_000_000
 
-    public static func json(for trace: RunTrace) -> String {
-        let base = trace.start
-        func time(_ value: UInt64) -> String { JSONText.microseconds(value &- min(value, base)) }
-        var metadata: [String] = []
-        var timed: [(UInt64, String)] = []
+    /// The trace as UTF-8 JSON text.
+    public static func bytes(for trace: RunTrace) -> [UInt8] {
+        let spansByWorker = trace.spanIndicesByWorker()
+        let timeline = ChromeTraceTimeline(trace, spansByWorker: spansByWorker)
+        var encoder = ChromeTraceEncoder(trace, capacity: estimatedSize(of: trace, timeline: timeline))
+        encoder.beginDocument()
+        writeMetadata(of: trace, spansByWorker: spansByWorker, into: &encoder)
+        for entry in timeline.entries {
+            switch entry.kind {
+            case .busy:
+                let step = timeline.busySteps[entry.index]
+                encoder.counter("busy slots", pid: step.pid, at: step.time, "busy", step.busy)
+            case .queue:
+                encoder.counter("queue length", pid: brokerProcessID, at: entry.time, "queued", trace.queueSamples[entry.index].length)
+            case .span:
+                encoder.span(trace.spans[entry.index])
+            case .flowStart:
+                encoder.flowStart(id: entry.index + 1, parent: trace.spans[timeline.flows[entry.index].parent], at: entry.time)
+            case .flowEnd:
+                encoder.flowEnd(id: entry.index + 1, child: trace.spans[timeline.flows[entry.index].child])
+            }
+        }
+        encoder.endDocument()
+        return encoder.takeBytes()
+    }
 
+    /// The trace as JSON text (``bytes(for:)`` as a `String`).
+    public static func json(for trace: RunTrace) -> String {
+        String(decoding: bytes(for: trace), as: UTF8.self)
+    }
+
+    /// Names and sort order of processes and their lanes, then the run's counters.
+    private static func writeMetadata(of trace: RunTrace, spansByWorker: [WorkerID: [Int]],
+                                      into encoder: inout ChromeTraceEncoder) {
         for process in trace.processes {
             let pid = Int(process.worker.rawValue)
             let name = process.worker == .origin ? "origin (worker 0) @ \(process.host)" : "worker \(process.worker.rawValue) @ \(process.host)"
-            metadata.append(meta("process_name", pid: pid, tid: nil, args: [("name", JSONText.quoted(name))]))
-            metadata.append(meta("process_sort_index", pid: pid, tid: nil, args: [("sort_index", "\(pid)")]))
-            metadata.append(meta("scoop_process", pid: pid, tid: nil, args: [
-                ("worker", "\(pid)"), ("host", JSONText.quoted(process.host)), ("slots", "\(process.slots)"),
-            ]))
-            let lanes = Set(trace.spans.filter { $0.worker == process.worker }.map(\.lane)).sorted()
-            for lane in lanes {
-                metadata.append(meta("thread_name", pid: pid, tid: lane, args: [("name", JSONText.quoted("slot \(lane)"))]))
+            encoder.beginMetadata("process_name", pid: pid)
+            encoder.fields { $0.field("name", name) }
+            encoder.endMetadata()
+            encoder.beginMetadata("process_sort_index", pid: pid)
+            encoder.fields { $0.field("sort_index", pid) }
+            encoder.endMetadata()
+            encoder.beginMetadata("scoop_process", pid: pid)
+            encoder.fields { json in
+                json.field("worker", pid)
+                json.field("host", process.host)
+                json.field("slots", process.slots)
             }
-            for step in trace.busySteps(of: process.worker) {
-                timed.append((step.time, JSONText.object([
-                    ("ph", "\"C\""), ("name", "\"busy slots\""), ("pid", "\(pid)"), ("ts", time(step.time)),
-                    ("args", JSONText.object([("busy", "\(step.busy)")])),
-                ])))
+            encoder.endMetadata()
+            let lanes = Set((spansByWorker[process.worker] ?? []).map { trace.spans[$0].lane }).sorted()
+            for lane in lanes {
+                encoder.beginMetadata("thread_name", pid: pid, tid: lane)
+                encoder.fields { $0.field("name", "slot \(lane)") }
+                encoder.endMetadata()
             }
         }
         let broker = trace.broker
-        metadata.append(meta("scoop_run", pid: 0, tid: nil, args: [
-            ("format", "1"), ("transport", JSONText.quoted(trace.transport)),
-            ("futures", "\(trace.spans.count)"), ("retries", "\(trace.retries)"),
-            ("bytesMoved", "\(trace.bytesMoved)"), ("durationMicroseconds", time(trace.end)),
-            ("routed", "\(broker?.routed ?? 0)"), ("dropped", "\(broker?.dropped ?? 0)"),
-            ("requeued", "\(broker?.requeued ?? 0)"), ("peakQueueLength", "\(broker?.peakQueueLength ?? 0)"),
-        ]))
+        encoder.beginMetadata("scoop_run", pid: 0)
+        encoder.fields { json in
+            json.field("format", 1)
+            json.field("transport", trace.transport)
+            json.field("futures", trace.spans.count)
+            json.field("retries", trace.retries)
+            json.field("bytesMoved", trace.bytesMoved)
+        }
+        encoder.time("durationMicroseconds", trace.end)
+        encoder.fields { json in
+            json.field("routed", broker?.routed ?? 0)
+            json.field("dropped", broker?.dropped ?? 0)
+            json.field("requeued", broker?.requeued ?? 0)
+            json.field("peakQueueLength", broker?.peakQueueLength ?? 0)
+        }
+        encoder.endMetadata()
         if !trace.queueSamples.isEmpty {
-            metadata.append(meta("process_name", pid: brokerProcessID, tid: nil, args: [("name", trace.broker == nil ? "\"queue\"" : "\"broker\"")]))
-            for sample in trace.queueSamples {
-                timed.append((sample.time, JSONText.object([
-                    ("ph", "\"C\""), ("name", "\"queue length\""), ("pid", "\(brokerProcessID)"), ("ts", time(sample.time)),
-                    ("args", JSONText.object([("queued", "\(sample.length)")])),
-                ])))
-            }
+            encoder.beginMetadata("process_name", pid: brokerProcessID)
+            encoder.fields { $0.field("name", plain: broker == nil ? "queue" : "broker") }
+            encoder.endMetadata()
         }
-
-        var byFuture: [FutureID: [Int]] = [:]
-        for (index, span) in trace.spans.enumerated() { byFuture[span.future, default: []].append(index) }
-        var flowID = 0
-        for span in trace.spans {
-            let pid = Int(span.worker.rawValue)
-            var args: [(String, String)] = [
-                ("future", JSONText.quoted(span.future.description)),
-                ("parent", JSONText.quoted(span.parent.description)),
-                ("function", JSONText.quoted(span.function)),
-                ("worker", "\(span.worker.rawValue)"), ("host", JSONText.quoted(span.host)),
-                ("argumentBytes", "\(span.argumentBytes)"), ("resultBytes", "\(span.resultBytes)"),
-                ("outcome", JSONText.quoted(span.outcome.rawValue)), ("retry", span.isRetry ? "true" : "false"),
-            ]
-            if let submitted = span.submitted { args.append(("submitted", time(submitted))) }
-            timed.append((span.started, JSONText.object([
-                ("ph", "\"X\""), ("cat", "\"future\""), ("name", JSONText.quoted(span.function)),
-                ("pid", "\(pid)"), ("tid", "\(span.lane)"), ("ts", time(span.started)),
-                ("dur", JSONText.microseconds(span.duration)), ("args", JSONText.object(args)),
-            ])))
-            // Parent → child: from the submit, inside the parent's run, to the child's start.
-            guard let submitted = span.submitted, span.parent != .none,
-                  let parent = byFuture[span.parent]?.lazy.map({ trace.spans[$0] }).first(where: {
-                      $0.worker == span.future.owner && $0.started <= submitted && submitted <= $0.ended
-                  }) else { continue }
-            flowID += 1
-            let common: [(String, String)] = [("cat", "\"nested\""), ("name", "\"submit\""), ("id", "\(flowID)")]
-            timed.append((submitted, JSONText.object([("ph", "\"s\"")] + common + [
-                ("pid", "\(parent.worker.rawValue)"), ("tid", "\(parent.lane)"), ("ts", time(submitted)),
-            ])))
-            timed.append((span.started, JSONText.object([("ph", "\"f\""), ("bp", "\"e\"")] + common + [
-                ("pid", "\(pid)"), ("tid", "\(span.lane)"), ("ts", time(span.started)),
-            ])))
-        }
-        let events = metadata + timed.enumerated().sorted {
-            $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset
-        }.map(\.element.1)
-        return "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
     }
 
-    private static func meta(_ name: String, pid: Int, tid: Int?, args: [(String, String)]) -> String {
-        var fields: [(String, String)] = [("ph", "\"M\""), ("name", JSONText.quoted(name)), ("pid", "\(pid)")]
-        if let tid { fields.append(("tid", "\(tid)")) }
-        fields.append(("args", JSONText.object(args)))
-        return JSONText.object(fields)
+    /// Enough bytes for the whole text in most runs, so the buffer rarely grows.
+    private static func estimatedSize(of trace: RunTrace, timeline: ChromeTraceTimeline) -> Int {
+        let functionBytes = trace.spans.first.map { 2 * $0.function.utf8.count + $0.host.utf8.count } ?? 0
+        return 4096 + trace.spans.count * (320 + functionBytes) + timeline.entries.count * 100
     }
 }

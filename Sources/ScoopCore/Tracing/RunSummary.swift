@@ -10,14 +10,16 @@
 public enum RunSummary {
     public static func lines(for trace: RunTrace) -> [String] {
         var lines = ["run summary: \(trace.spans.count) futures in \(seconds(trace.duration)) s on \(trace.processes.count) process(es) (\(trace.transport))"]
+        let spansByWorker = trace.spanIndicesByWorker()
         for process in trace.processes {
-            let spans = trace.spans.filter { $0.worker == process.worker }
-            let received = spans.reduce(0) { $0 + $1.argumentBytes }
-            let sent = spans.reduce(0) { $0 + $1.resultBytes }
-            let retries = spans.count { $0.isRetry }
-            let busy = (trace.busyFraction(of: process.worker) * 1000).rounded() / 10
+            let indices = spansByWorker[process.worker] ?? []
+            let received = indices.reduce(0) { $0 + trace.spans[$1].argumentBytes }
+            let sent = indices.reduce(0) { $0 + trace.spans[$1].resultBytes }
+            let retries = indices.count { trace.spans[$0].isRetry }
+            let steps = trace.busySteps(of: process.worker, spanIndices: indices)
+            let busy = (trace.busyFraction(of: process.worker, steps: steps) * 1000).rounded() / 10
             let name = process.worker == .origin ? "origin" : "worker \(process.worker.rawValue)"
-            lines.append("  \(name) @ \(process.host): \(spans.count) futures, busy \(busy)%, in \(bytes(received)), out \(bytes(sent)), retries \(retries)")
+            lines.append("  \(name) @ \(process.host): \(indices.count) futures, busy \(busy)%, in \(bytes(received)), out \(bytes(sent)), retries \(retries)")
         }
         if let broker = trace.broker {
             lines.append("  broker: peak queue \(broker.peakQueueLength), routed \(broker.routed), dropped \(broker.dropped), re-queued \(broker.requeued)")

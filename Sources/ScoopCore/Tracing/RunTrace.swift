@@ -73,11 +73,17 @@ public struct RunTrace: Sendable {
 
     /// Slots busy on `worker` over time: (instant, busy slots) at every change.
     public func busySteps(of worker: WorkerID) -> [(time: UInt64, busy: Int)] {
-        let slots = processes.first { $0.worker == worker }?.slots ?? 1
+        busySteps(of: worker, spanIndices: spans.indices.filter { spans[$0].worker == worker })
+    }
+
+    /// ``busySteps(of:)`` from the worker's spans, already picked out (see ``spanIndicesByWorker()``).
+    func busySteps(of worker: WorkerID, spanIndices: [Int]) -> [(time: UInt64, busy: Int)] {
+        let slots = slotCount(of: worker)
         var changes: [(UInt64, Int)] = []
-        for span in spans where span.worker == worker {
-            changes.append((span.started, 1))
-            changes.append((span.ended, -1))
+        changes.reserveCapacity(2 * spanIndices.count)
+        for index in spanIndices {
+            changes.append((spans[index].started, 1))
+            changes.append((spans[index].ended, -1))
         }
         changes.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         var active = 0
@@ -97,14 +103,21 @@ public struct RunTrace: Sendable {
     /// The share of `worker`'s slot time spent running futures over the run (0...1).
     /// A parent waiting for its children counts as running.
     public func busyFraction(of worker: WorkerID) -> Double {
-        let slots = processes.first { $0.worker == worker }?.slots ?? 1
+        busyFraction(of: worker, steps: busySteps(of: worker))
+    }
+
+    /// ``busyFraction(of:)`` from the worker's ``busySteps(of:)``.
+    func busyFraction(of worker: WorkerID, steps: [(time: UInt64, busy: Int)]) -> Double {
         guard duration > 0 else { return 0 }
         var busyTime: Double = 0
-        let steps = busySteps(of: worker)
         for (index, step) in steps.enumerated() {
             let next = index + 1 < steps.count ? steps[index + 1].time : step.time
             busyTime += Double(next &- step.time) * Double(step.busy)
         }
-        return busyTime / (Double(duration) * Double(max(1, slots)))
+        return busyTime / (Double(duration) * Double(max(1, slotCount(of: worker))))
+    }
+
+    private func slotCount(of worker: WorkerID) -> Int {
+        processes.first { $0.worker == worker }?.slots ?? 1
     }
 }
