@@ -90,7 +90,7 @@ final class RunObserver: Sendable {
             requeued: summary.counters.requeued, peakQueueLength: summary.peakQueueLength))
         if let tracePath {
             do {
-                try ChromeTraceWriter.json(for: trace).write(toFile: tracePath, atomically: true, encoding: .utf8)
+                try ChromeTraceWriter.write(trace, toFile: tracePath)
                 logger.info("trace of \(trace.spans.count) futures written to \(tracePath)")
             } catch {
                 logger.error("could not write the trace to \(tracePath): \(error)")

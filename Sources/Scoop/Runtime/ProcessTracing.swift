@@ -138,7 +138,7 @@ final class ProcessTracing: Sendable {
         }
         let trace = collector.assemble(transport: node.transportKind.description, broker: counters)
         do {
-            try TraceFile.write(ChromeTraceWriter.json(for: trace), to: path)
+            try ChromeTraceWriter.write(trace, toFile: path)
             node.logger.info("trace of \(trace.spans.count) futures written to \(path)")
         } catch {
             node.logger.error("could not write the trace to \(path): \(error)")
@@ -158,23 +158,5 @@ final class ProcessTracing: Sendable {
 
     private func stopTasks() {
         for task in tasks.withLock({ $0 }) { task.cancel() }
-    }
-}
-
-/// Writes a trace file.
-enum TraceFile {
-    struct WriteError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func write(_ text: String, to path: String) throws {
-        guard let file = fopen(path, "w") else {
-            throw WriteError(description: String(cString: strerror(errno)))
-        }
-        defer { fclose(file) }
-        let bytes = Array(text.utf8)
-        guard fwrite(bytes, 1, bytes.count, file) == bytes.count else {
-            throw WriteError(description: String(cString: strerror(errno)))
-        }
     }
 }

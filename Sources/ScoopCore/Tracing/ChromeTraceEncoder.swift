@@ -32,6 +32,11 @@ struct ChromeTraceEncoder: ~Copyable {
         json.takeBytes()
     }
 
+    /// Lends the text written.
+    func withBytes<Result, Failure>(_ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Result) throws(Failure) -> Result {
+        try json.withBytes(body)
+    }
+
     // MARK: Metadata
 
     /// Opens a metadata event up to its `args` object; the caller writes the

@@ -21,7 +21,7 @@ struct JSONBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes written so far.
-    private(set) var count = 0
+    private var count = 0
     /// Whether the next key needs a comma before it.
     private var afterValue = false
 
@@ -40,13 +40,14 @@ struct JSONBuffer: ~Copyable {
     }
 
     /// Lends the text written.
-    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    func withBytes<Result, Failure>(_ body: (UnsafeBufferPointer<UInt8>) throws(Failure) -> Result) throws(Failure) -> Result {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     // MARK: Structure
 
     /// Text written as is (punctuation between an array's elements).
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
     }
@@ -63,6 +64,7 @@ struct JSONBuffer: ~Copyable {
 
     /// `"name":`, preceded by a comma unless it is the object's first key.
     /// `name` must need no escaping.
+    @inline(__always)
     mutating func key(_ name: StaticString) {
         makeRoom(for: name.utf8CodeUnitCount + 4)
         if afterValue { store(UInt8(ascii: ",")) }
@@ -76,6 +78,7 @@ struct JSONBuffer: ~Copyable {
     // MARK: Fields
 
     /// A field whose value is a string that needs no escaping (`"ph":"X"`).
+    @inline(__always)
     mutating func field(_ name: StaticString, plain value: StaticString) {
         key(name)
         makeRoom(for: value.utf8CodeUnitCount + 2)
@@ -201,6 +204,7 @@ struct JSONBuffer: ~Copyable {
     // MARK: Storage
 
     /// Ensures `extra` more bytes fit, growing the storage (at least doubling) if not.
+    @inline(__always)
     private mutating func makeRoom(for extra: Int) {
         guard count + extra > capacity else { return }
         let grown = max(2 * capacity, count + extra)
@@ -211,23 +215,27 @@ struct JSONBuffer: ~Copyable {
         capacity = grown
     }
 
+    @inline(__always)
     private mutating func append(_ byte: UInt8) {
         makeRoom(for: 1)
         store(byte)
     }
 
+    @inline(__always)
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         makeRoom(for: bytes.count)
         store(bytes)
     }
 
     /// Writes into room made beforehand (``makeRoom(for:)``).
+    @inline(__always)
     private mutating func store(_ byte: UInt8) {
         base[count] = byte
         count += 1
     }
 
     /// Writes into room made beforehand (``makeRoom(for:)``).
+    @inline(__always)
     private mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         (base + count).initialize(from: source, count: bytes.count)

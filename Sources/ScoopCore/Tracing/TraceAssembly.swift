@@ -1,46 +1,55 @@
 /// Turns raw events into spans: pairs each start with its end on the same
 /// worker, attaches the owner's submit time and the bytes that travelled,
 /// and spreads concurrent runs of one worker over lanes.
+///
+/// Events are replayed by time on the collector's clock (ties in arrival
+/// order); only light `(time, index)` pairs are sorted.
 enum TraceAssembly {
     private struct Key: Hashable {
         let worker: WorkerID
         let future: FutureID
     }
 
+    /// What is known of a future whichever worker runs it.
+    private struct FutureRecord {
+        /// When its owner submitted it.
+        var submitted: UInt64?
+        /// Whether a run of it already ended (another run is a retry).
+        var hasRun = false
+    }
+
+    /// A run that started and has not ended yet.
+    private struct OpenRun {
+        let time: UInt64
+        let parent: FutureID
+        let function: FunctionID
+    }
+
     static func build(events: [(worker: WorkerID, event: TraceEvent)], offsets: [WorkerID: Int64],
                       names: [FunctionID: String], processes: [WorkerID: RunTrace.Process],
                       queueSamples: [(time: UInt64, length: Int)], transport: String,
                       broker: RunTrace.BrokerCounters?) -> RunTrace {
-        var submitted: [FutureID: UInt64] = [:]
+        var futures: [FutureID: FutureRecord] = [:]
         var received: [Key: Int] = [:]
-        var open: [Key: (time: UInt64, parent: FutureID, function: FunctionID)] = [:]
+        var open: [Key: OpenRun] = [:]
         var spans: [RunTrace.Span] = []
-        var startedWorkers: [FutureID: Set<WorkerID>] = [:]
-        var first = UInt64.max, last = UInt64.min
-        let ordered = events.map { item -> (WorkerID, TraceEvent) in
-            var event = item.event
-            let offset = offsets[item.worker] ?? 0
-            event.timestampNanoseconds = UInt64(bitPattern: Int64(bitPattern: event.timestampNanoseconds) &+ offset)
-            return (item.worker, event)
-        }.sorted { $0.1.timestampNanoseconds < $1.1.timestampNanoseconds }
-        for (worker, event) in ordered {
-            let time = event.timestampNanoseconds
-            first = min(first, time)
-            last = max(last, time)
+        let order = replayOrder(of: events, offsets: offsets)
+        futures.reserveCapacity(events.count / 3)
+        for (time, index) in order {
+            let (worker, event) = events[index]
             let key = Key(worker: worker, future: event.future)
             switch event.phase {
             case .submitted:
-                submitted[event.future] = time
+                futures[event.future, default: FutureRecord()].submitted = time
             case .spilled:
                 break
             case .received:
                 received[key] = event.bytes
             case .started:
-                open[key] = (time, event.parent, event.function)
+                open[key] = OpenRun(time: time, parent: event.parent, function: event.function)
             case .finished, .failed, .cancelled:
                 guard let begin = open.removeValue(forKey: key) else { continue }
-                let retry = !(startedWorkers[event.future]?.isEmpty ?? true)
-                startedWorkers[event.future, default: []].insert(worker)
+                let record = markRun(&futures[event.future, default: FutureRecord()])
                 let outcome: RunTrace.Outcome = switch event.phase {
                 case .failed: .failed
                 case .cancelled: .cancelled
@@ -50,36 +59,58 @@ enum TraceAssembly {
                     future: event.future, parent: begin.parent,
                     function: names[begin.function] ?? "function \(begin.function.rawValue)",
                     worker: worker, host: processes[worker]?.host ?? "?",
-                    submitted: submitted[event.future], started: begin.time, ended: time, outcome: outcome,
-                    argumentBytes: received[key] ?? 0, resultBytes: event.bytes,
-                    lane: 0, isRetry: retry))
+                    submitted: record.submitted, started: begin.time, ended: time, outcome: outcome,
+                    argumentBytes: received.isEmpty ? 0 : received[key] ?? 0, resultBytes: event.bytes,
+                    lane: 0, isRetry: record.hasRun))
             }
         }
+        var first = order.first?.time ?? 0, last = order.last?.time ?? 0
         // A future submitted before the first batch's earliest start still belongs to the run.
         for span in spans { if let time = span.submitted { first = min(first, time) } }
         assignLanes(&spans)
-        if first == .max { first = 0; last = 0 }
         return RunTrace(transport: transport, spans: spans,
                         processes: processes.values.sorted { $0.worker < $1.worker },
                         queueSamples: queueSamples.map { (max($0.time, first), $0.length) },
                         broker: broker, start: first, end: max(last, queueSamples.last?.time ?? last))
     }
 
+    /// Notes that a run of the future ended; returns the record as it was before.
+    private static func markRun(_ record: inout FutureRecord) -> FutureRecord {
+        defer { record.hasRun = true }
+        return record
+    }
+
+    /// Each event's time on the collector's clock and its index, by time (ties in arrival order).
+    private static func replayOrder(of events: [(worker: WorkerID, event: TraceEvent)],
+                                    offsets: [WorkerID: Int64]) -> [(time: UInt64, index: Int)] {
+        var order: [(time: UInt64, index: Int)] = []
+        order.reserveCapacity(events.count)
+        for (index, item) in events.enumerated() {
+            let offset = offsets.isEmpty ? 0 : offsets[item.worker] ?? 0
+            let time = UInt64(bitPattern: Int64(bitPattern: item.event.timestampNanoseconds) &+ offset)
+            order.append((time, index))
+        }
+        order.sort { $0.time != $1.time ? $0.time < $1.time : $0.index < $1.index }
+        return order
+    }
+
     /// Gives each span of a worker the lowest lane free when it starts.
     private static func assignLanes(_ spans: inout [RunTrace.Span]) {
-        let order = spans.indices.sorted { spans[$0].started < spans[$1].started }
+        var order = spans.indices.map { (started: spans[$0].started, index: $0) }
+        order.sort { $0.started != $1.started ? $0.started < $1.started : $0.index < $1.index }
         var laneEnds: [WorkerID: [UInt64]] = [:]
-        for index in order {
-            let span = spans[index]
-            var ends = laneEnds[span.worker] ?? []
-            if let free = ends.firstIndex(where: { $0 <= span.started }) {
-                spans[index].lane = free
-                ends[free] = span.ended
-            } else {
-                spans[index].lane = ends.count
-                ends.append(span.ended)
-            }
-            laneEnds[span.worker] = ends
+        for (started, index) in order {
+            spans[index].lane = takeLane(from: started, to: spans[index].ended, in: &laneEnds[spans[index].worker, default: []])
         }
+    }
+
+    /// The lowest lane whose last run ended by `start` (or a new one), now busy until `end`.
+    private static func takeLane(from start: UInt64, to end: UInt64, in laneEnds: inout [UInt64]) -> Int {
+        if let free = laneEnds.firstIndex(where: { $0 <= start }) {
+            laneEnds[free] = end
+            return free
+        }
+        laneEnds.append(end)
+        return laneEnds.count - 1
     }
 }
