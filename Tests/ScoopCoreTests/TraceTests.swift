@@ -22,6 +22,21 @@ struct TraceTests {
         #expect(ProgressRecord(payload: batch.encoded()) == nil)
     }
 
+    @Test("a batch over the message size limit splits into pieces that fit, in order, the last one final")
+    func batchPieces() throws {
+        let events = (0..<1_000).map { event(.finished, UInt64($0), worker: 2, at: UInt64($0), bytes: $0) }
+        let batch = TraceBatch(worker: WorkerID(2), host: "node07", slots: 1, sentAt: 5, isFinal: true,
+                               functionNames: [square: "square"], events: events)
+        let limit = 4096 - Envelope.headerSize
+        let pieces = batch.pieces(fittingIn: limit)
+        #expect(pieces.count > 1)
+        #expect(pieces.allSatisfy { $0.encoded().count <= limit })
+        #expect(pieces.flatMap(\.events) == events)
+        #expect(pieces.map(\.isFinal) == Array(repeating: false, count: pieces.count - 1) + [true])
+        #expect(try pieces.allSatisfy { try TraceBatch(payload: $0.encoded()).functionNames == [square: "square"] })
+        #expect(batch.pieces(fittingIn: 1 << 20) == [batch])
+    }
+
     @Test("spans pair start and end per worker, carry submit time and bytes, and a re-run counts as a retry")
     func assembly() {
         let collector = TraceCollector(localHost: "head")

@@ -71,8 +71,12 @@ final class ProcessTracing: Sendable {
     func ship(from node: Node, isFinal: Bool) {
         let events = recorder.take()
         guard isFinal || !events.isEmpty, let transport = node.transport else { return }
-        let batch = batch(of: node, events: events, isFinal: isFinal)
-        transport.send(Envelope(kind: .event, source: node.workerID, target: .broker, payload: batch.encoded()))
+        // A batch over the pool's message size limit would cost this process its
+        // connection (the broker's socket drops peers that send larger messages).
+        let maximumPayload = MessageSizeLimit.maximumPayload(inMessagesOf: transport.maximumMessageSize)
+        for piece in batch(of: node, events: events, isFinal: isFinal).pieces(fittingIn: maximumPayload) {
+            transport.send(Envelope(kind: .event, source: node.workerID, target: .broker, payload: piece.encoded()))
+        }
     }
 
     private func batch(of node: Node, events: [TraceEvent], isFinal: Bool) -> TraceBatch {

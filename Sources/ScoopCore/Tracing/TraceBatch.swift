@@ -34,8 +34,34 @@ public struct TraceBatch: Sendable, Equatable {
         self.events = events
     }
 
+    /// Encoded bytes of one event.
+    public static let encodedBytesPerEvent = 41
+
+    /// This batch as batches whose payloads fit in `maximumPayload` bytes
+    /// (the pool's message size limit less the envelope header), in order;
+    /// only the last keeps ``isFinal``. A batch that fits comes back alone.
+    ///
+    /// ```swift
+    /// for piece in batch.pieces(fittingIn: 4096 - Envelope.headerSize) { send(piece.encoded()) }
+    /// ```
+    public func pieces(fittingIn maximumPayload: Int) -> [TraceBatch] {
+        var header = self
+        header.events = []
+        let room = maximumPayload - header.encoded().count
+        let perPiece = max(1, room / Self.encodedBytesPerEvent)
+        guard events.count > perPiece else { return [self] }
+        var pieces: [TraceBatch] = []
+        for start in stride(from: 0, to: events.count, by: perPiece) {
+            var piece = header
+            piece.events = Array(events[start..<min(start + perPiece, events.count)])
+            piece.isFinal = isFinal && start + perPiece >= events.count
+            pieces.append(piece)
+        }
+        return pieces
+    }
+
     public func encoded() -> [UInt8] {
-        var writer = PayloadWriter(reservingCapacity: 64 + events.count * 41)
+        var writer = PayloadWriter(reservingCapacity: 64 + events.count * Self.encodedBytesPerEvent)
         writer.writeUInt32(Self.kindTag)
         writer.writeUInt32(worker.rawValue)
         writer.writeString(host)
