@@ -158,7 +158,8 @@ final class Node: Sendable {
         }
     }
 
-    /// Results up to this size travel in one message with the next request.
+    /// Results up to this size travel in one message with the next request
+    /// (and only if both fit in the pool's message size limit).
     static let largestPackedResult = 64 << 10
 
     private func runInSlot(_ job: Job, slot: SlotToken) async {
@@ -180,7 +181,9 @@ final class Node: Sendable {
             // owner reads the result and submits its next future, which can then
             // leave at once. A large result goes alone (packing would copy it).
             let request = workRequestIfIdle()
-            if let reply, let request, reply.payload.count < Self.largestPackedResult {
+            if let reply, let request,
+               reply.payload.count + request.payload.count + 2 * Envelope.headerSize
+                <= min(Self.largestPackedResult, transport.maximumMessageSize) {
                 transport.send([request, reply])
             } else {
                 if let reply { transport.send(reply) }
