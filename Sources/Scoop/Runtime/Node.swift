@@ -195,7 +195,6 @@ final class Node: Sendable {
     /// Runs a future in the current task, holding `slot` (its own, or the slot
     /// of an awaiting parent that runs it inline). Returns the reply to send
     /// for a future run for another process (the caller sends it).
-    @discardableResult
     func execute(_ job: Job, slot: SlotToken?) async -> Envelope? {
         await TaskContext.$current.withValue(TaskContext(node: self, future: job.id, slot: slot)) {
             switch job.work {
@@ -290,7 +289,8 @@ final class Node: Sendable {
         // Only a task holding a slot runs children inline; the program's body holds none.
         if let slot = TaskContext.current?.slot, !core.hasDeadline,
            let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
-            await execute(queued, slot: slot)
+            // Only local futures wait in the queue; a reply would still be sent.
+            if let reply = await execute(queued, slot: slot) { transport?.send(reply) }
             if let outcome = core.outcome { return outcome }
         }
         return await lendingSlot { await core.wait() }
