@@ -14,9 +14,7 @@ public enum ShortTimeSlice {
     /// why not (an older kernel, another system): the thread then runs as before.
     @discardableResult
     public static func request(_ slice: Duration) -> String? {
-        let (seconds, attoseconds) = slice.components
-        let nanoseconds = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-        let status = scoop_request_short_slice(nanoseconds)
+        let status = scoop_request_short_slice(slice.nanoseconds)
         return status == 0 ? nil : "sched_setattr: error \(status)"
     }
 }

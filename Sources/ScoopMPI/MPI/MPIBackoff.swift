@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import ScoopCore
 
 /// When the progress thread polls and when it sleeps.
 ///
@@ -28,8 +22,8 @@ import Darwin
 ///
 /// ```swift
 /// var backoff = MPIBackoff(configuration: .init())
-/// backoff.noteActivity(at: monotonicNanoseconds())
-/// backoff.sleepAfterIdlePoll(at: monotonicNanoseconds(), hasPendingSends: false)  // nil: keep polling
+/// backoff.noteActivity(at: MonotonicClock.nanoseconds)
+/// backoff.sleepAfterIdlePoll(at: MonotonicClock.nanoseconds, hasPendingSends: false)  // nil: keep polling
 /// ```
 struct MPIBackoff {
     let spinNanoseconds: UInt64
@@ -78,21 +72,5 @@ struct MPIBackoff {
         let sleep = min(nextSleep, hasPendingSends ? maxBusySleepNanoseconds : maxIdleSleepNanoseconds)
         nextSleep = min(nextSleep &* 2, maxIdleSleepNanoseconds)
         return sleep
-    }
-}
-
-/// Nanoseconds of `CLOCK_MONOTONIC` (a vDSO call, no system call on Linux).
-func monotonicNanoseconds() -> UInt64 {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
-}
-
-extension Duration {
-    /// Whole nanoseconds, clamped to zero for negative durations.
-    var nanoseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0 else { return 0 }
-        return UInt64(seconds) &* 1_000_000_000 &+ UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ScoopCore
 
 /// Receiving: probe for any message, receive it straight into the array that
 /// is delivered, and reassemble framed payloads (see `MPIFraming`).
@@ -68,10 +69,10 @@ extension MPIProgressLoop {
     /// 100 µs, then every 50 µs, and gives up after
     /// `MPIFraming.partArrivalTimeoutNanoseconds`.
     private func waitForPart(from source: Int32) throws(MPIError) -> MPIMessageInfo {
-        let start = monotonicNanoseconds()
+        let start = MonotonicClock.nanoseconds
         while true {
             if let part = try MPI.iprobe(source: source, tag: MPIFraming.partTag) { return part }
-            let waited = monotonicNanoseconds() &- start
+            let waited = MonotonicClock.nanoseconds &- start
             if waited > MPIFraming.partArrivalTimeoutNanoseconds {
                 throw MPIError(call: "MPI_Iprobe", code: -1, message: "the next part did not arrive in time")
             }

@@ -107,7 +107,7 @@ final class MPIProgressLoop {
     /// drain timed out).
     private func runUntilStopped() {
         var drainDeadline: UInt64?
-        backoff.noteActivity(at: monotonicNanoseconds())
+        backoff.noteActivity(at: MonotonicClock.nanoseconds)
         while true {
             let batch = outbox.take()
             if let code = batch.abortCode {
@@ -119,7 +119,7 @@ final class MPIProgressLoop {
             if receiveArrivedMessages() { isActive = true }
             if completeSends() { isActive = true }
 
-            let now = monotonicNanoseconds()
+            let now = MonotonicClock.nanoseconds
             if batch.stopRequested {
                 let deadline = drainDeadline ?? now &+ configuration.shutdownDrainTimeout.nanoseconds
                 drainDeadline = deadline

@@ -39,9 +39,4 @@ public struct Heartbeat: Sendable, Equatable {
         }
         return heartbeat
     }
-
-    var timeoutNanoseconds: UInt64 {
-        let (seconds, attoseconds) = timeout.components
-        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
-    }
 }

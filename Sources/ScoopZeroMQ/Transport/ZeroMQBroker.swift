@@ -283,7 +283,7 @@ public final class ZeroMQBroker: Sendable {
 
     private func startPinging() {
         let interval = heartbeat.interval
-        let limit = heartbeat.timeoutNanoseconds
+        let limit = heartbeat.timeout.nanoseconds
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)

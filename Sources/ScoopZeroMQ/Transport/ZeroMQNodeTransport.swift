@@ -191,7 +191,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
     /// it declared this worker lost, and tells it to leave).
     private func startWatchdog() {
         let interval = heartbeat.interval
-        let limit = heartbeat.timeoutNanoseconds
+        let limit = heartbeat.timeout.nanoseconds
         let task = Task { [weak self] in
             var lastTick = MonotonicClock.nanoseconds
             while !Task.isCancelled {
