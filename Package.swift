@@ -37,8 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        // MARK: Core: no C libraries below this line (CScoopSystem is a header: cycle counter, thread slice; nothing to link).
-        .systemLibrary(name: "CScoopSystem"),
+        // MARK: Core: no C libraries below this line (CScoopSystem: cycle counter, trace cursor, thread slice; nothing to link).
+        .target(name: "CScoopSystem"),
         .target(
             name: "ScoopCore",
             dependencies: [

@@ -51,11 +51,14 @@ final class ThreadEventLog: @unchecked Sendable {
         }
     }
 
-    /// Adds one event. Only the log's own thread calls this.
+    /// Adds one event, its fields stored straight into the chunk. Only the log's own thread calls this.
     @inline(__always)
-    func append(_ event: TraceEvent) {
+    func append(phase: TraceEvent.Phase, future: FutureID, parent: FutureID, function: FunctionID,
+                worker: WorkerID, ticks: UInt64, bytes: Int) {
         if count == Self.chunkCapacity { startChunk() }
-        (base + count).initialize(to: event)
+        let slot = base + count
+        slot.initialize(to: TraceEvent(phase: phase, future: future, parent: parent, function: function,
+                                       worker: worker, timestampNanoseconds: ticks, bytes: bytes))
         count += 1
         published.store(count, ordering: .releasing)
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CScoopSystem
 import Synchronization
 
 /// Keeps the trace events of one process in memory until someone takes them
@@ -14,9 +15,9 @@ import Synchronization
 ///
 /// Threading: ``record(_:future:parent:function:worker:bytes:)`` and
 /// ``take()`` may be called from any thread. Every recording thread writes
-/// to a log of its own (a ``ThreadEventLog`` found through its thread's
-/// ``ThreadTraceSlot``), without a lock: a store of the event and one
-/// release store of the count. ``take()`` reads every log up to its
+/// to a log of its own (a ``ThreadEventLog`` its thread-local trace cursor
+/// points to, else found through its ``ThreadTraceSlot``), without a lock:
+/// the event's fields stored in place and one release store of the count. ``take()`` reads every log up to its
 /// published count; logs take a lock only to hand over a full chunk.
 public final class TraceRecorder: Sendable {
     private static let nextIdentity = Atomic<UInt64>(1)
@@ -34,25 +35,43 @@ public final class TraceRecorder: Sendable {
     }
 
     /// Records that `future` reached `phase` now (stamped with ``TraceClock/ticks``).
+    ///
+    /// The event is written straight into the thread's log: built on the
+    /// stack and copied, its 16-byte loads would wait for the narrower
+    /// stores that built it (a failed store forwarding, most of the cost).
     @inline(__always)
     public func record(_ phase: TraceEvent.Phase, future: FutureID, parent: FutureID, function: FunctionID,
                        worker: WorkerID, bytes: Int = 0) {
         // The log keeps ticks; `take` turns them into nanoseconds.
-        append(TraceEvent(phase: phase, future: future, parent: parent, function: function, worker: worker,
-                          timestampNanoseconds: TraceClock.ticks(usingCycleCounter: usesCycleCounter), bytes: bytes))
+        let ticks = TraceClock.ticks(usingCycleCounter: usesCycleCounter)
+        let cursor = scoop_thread_trace_cursor()!
+        if cursor.pointee.recorder == identity, let log = cursor.pointee.log {
+            Unmanaged<ThreadEventLog>.fromOpaque(log)._withUnsafeGuaranteedRef {
+                $0.append(phase: phase, future: future, parent: parent, function: function, worker: worker,
+                          ticks: ticks, bytes: bytes)
+            }
+        } else {
+            log(for: cursor).append(phase: phase, future: future, parent: parent, function: function,
+                                    worker: worker, ticks: ticks, bytes: bytes)
+        }
     }
 
-    private func append(_ event: TraceEvent) {
-        ThreadTraceSlot.current(key: slotKey)._withUnsafeGuaranteedRef { slot in
-            if let log = slot.log(for: identity) {
-                log._withUnsafeGuaranteedRef { $0.append(event) }
-            } else {
-                let log = ThreadEventLog()
-                logs.withLock { $0.append(log) }
-                slot.remember(log, for: identity)
-                log.append(event)
-            }
+    /// This thread's log for this recorder, made on its first event here, now
+    /// also the thread's cursor. The thread's slot remembers the logs of the
+    /// last few recorders, for threads that alternate between them.
+    @inline(never)
+    private func log(for cursor: UnsafeMutablePointer<scoop_trace_cursor>) -> ThreadEventLog {
+        let slot = ThreadTraceSlot.current(key: slotKey)
+        let log: ThreadEventLog
+        if let known = slot._withUnsafeGuaranteedRef({ $0.log(for: identity) }) {
+            log = known.takeUnretainedValue()
+        } else {
+            log = ThreadEventLog()
+            logs.withLock { $0.append(log) }
+            slot._withUnsafeGuaranteedRef { $0.remember(log, for: identity) }
         }
+        cursor.pointee = scoop_trace_cursor(recorder: identity, log: Unmanaged.passUnretained(log).toOpaque())
+        return log
     }
 
     /// Every event recorded since the last call, oldest first, stamped in

@@ -1,7 +1,9 @@
-// Small system facilities Swift cannot reach directly, header only (no
-// library to link): the CPU's cycle counter, for trace timestamps (a few
-// nanoseconds, no pipeline serialization, unlike clock_gettime), and a
-// scheduler hint for the threads that move messages.
+// Small system facilities Swift cannot reach directly: the CPU's cycle
+// counter, for trace timestamps (no pipeline serialization, unlike
+// clock_gettime), a thread-local trace cursor (one `%fs`-relative load,
+// where pthread_getspecific is a call and two loads), and a scheduler hint
+// for the threads that move messages. Everything is inline here except the
+// cursor's storage (trace_cursor.c).
 #ifndef SCOOP_SYSTEM_SHIM_H
 #define SCOOP_SYSTEM_SHIM_H
 
@@ -33,6 +35,22 @@ static inline uint64_t scoop_cycle_counter(void) {
 #else
     return 0;
 #endif
+}
+
+/// Which trace log the calling thread wrote to last, and for which recorder.
+/// Only its own thread reads or writes it; `log` is not owned (the recorder
+/// keeps its logs, and a recorder's identity is never reused, so a cursor
+/// left by a recorder that is gone never matches again).
+struct scoop_trace_cursor {
+    uint64_t recorder;
+    void *log;
+};
+
+extern __attribute__((tls_model("initial-exec"))) __thread struct scoop_trace_cursor scoop_trace_cursor_storage;
+
+/// The calling thread's trace cursor (all zero until the thread records).
+static inline struct scoop_trace_cursor *scoop_thread_trace_cursor(void) {
+    return &scoop_trace_cursor_storage;
 }
 
 /// Asks the scheduler for a short time slice (in nanoseconds) for the calling
