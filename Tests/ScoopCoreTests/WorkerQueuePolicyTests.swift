@@ -113,6 +113,31 @@ import Testing
         if case .queued = policy.admit(5) {} else { Issue.record("should queue again") }
     }
 
+    @Test func costlyToMoveFuturesWaitForAnIdleWorkerInsteadOfSpilling() {
+        var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: 2)
+        _ = policy.admit(0, costlyToMove: true)
+        // A long backlog alone does not send them away...
+        for job in 1...50 {
+            if case .queued = policy.admit(job, costlyToMove: true) {} else { Issue.record("\(job) did not queue") }
+        }
+        // ...while a cheap future over the threshold still spills.
+        if case .spill(let job) = policy.admit(99) { #expect(job == 99) } else { Issue.record("cheap future did not spill") }
+        // An idle worker elsewhere gets the oldest, and the share still owed
+        // takes the next costly future too.
+        #expect(policy.share(with: 2) == [1, 2])
+        #expect(policy.shareBudget == 0)
+        _ = policy.share(with: 49)
+        #expect(policy.queue.isEmpty)
+        #expect(policy.shareBudget == 1)
+        if case .spill(let job) = policy.admit(100, costlyToMove: true) { #expect(job == 100) } else {
+            Issue.record("the share owed to an idle worker was not paid")
+        }
+        // A mandatory spill (placement: .remote) is never held back.
+        if case .spill(let job) = policy.admit(101, mustSpill: true, costlyToMove: true) { #expect(job == 101) } else {
+            Issue.record("mustSpill was held back")
+        }
+    }
+
     @Test func withoutABrokerThereIsNothingToShare() {
         var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: nil)
         _ = policy.admit(1)

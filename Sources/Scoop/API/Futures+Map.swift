@@ -129,19 +129,22 @@ extension Futures {
         var chunks: [(core: FutureCore, start: Int, count: Int)] = []
         var start = 0
         var elementLimit = ChunkPlan.maximumChunk
-        if node.transport != nil, chunkSize == nil, let first = elements.first {
+        var elementBytes = 0
+        if node.transport != nil, let first = elements.first {
             // Chunks may leave the process: size them by bytes too, so that
             // large elements travel in messages of about `targetBytes` that
             // pipeline across workers, not in one huge message.
             var writer = PayloadWriter()
             if (try? function.encodeArguments(repeat each first, into: &writer)) != nil {
-                elementLimit = ChunkPlan.elementLimit(forEncodedElementSize: writer.bytes.count)
+                elementBytes = writer.bytes.count
+                if chunkSize == nil { elementLimit = ChunkPlan.elementLimit(forEncodedElementSize: elementBytes) }
             }
         }
         for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize,
                                     maximumElements: elementLimit) {
             let slice = Array(elements[start..<start + size])
-            let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce)
+            let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce,
+                                              costlyToMove: ChunkPlan.isCostlyToMove(bytes: elementBytes * size))
             chunks.append((core, start, size))
             start += size
         }

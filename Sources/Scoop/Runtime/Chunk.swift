@@ -138,6 +138,16 @@ enum ChunkPlan {
     /// Bounds a chunk so that one result message stays modest.
     static let maximumChunk = 8192
 
+    /// Arguments from this size on cost more to move (encode, two hops
+    /// through the broker, decode: about 1–2 ms per MiB on the development
+    /// machine) than computing a typical element takes, so such a chunk
+    /// leaves its process only for an idle worker (W5 on ZeroMQ: 0.8–1.6 →
+    /// 3–5 GB/s). Smaller chunks still spill when the local backlog is long.
+    static let costlyToMoveBytes = 256 << 10
+
+    /// Whether a chunk with `bytes` of encoded arguments is costly to move (see ``costlyToMoveBytes``).
+    static func isCostlyToMove(bytes: Int) -> Bool { bytes >= costlyToMoveBytes }
+
     /// About how many argument bytes one chunk that leaves the process carries.
     static let targetBytes = 512 << 10
 

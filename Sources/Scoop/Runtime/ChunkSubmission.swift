@@ -7,7 +7,8 @@ extension Submission {
         _ function: TaskFunction<repeat each Argument, Result>,
         _ elements: [(repeat each Argument)],
         mode: ChunkMode,
-        reduce: TaskFunction<Result, Result, Result>? = nil
+        reduce: TaskFunction<Result, Result, Result>? = nil,
+        costlyToMove: Bool = false
     ) -> FutureCore {
         let body = function.body
         let reduceBody = reduce?.body
@@ -88,7 +89,7 @@ extension Submission {
             }
         }
         return enqueue(on: node, function: function.id, functionName: function.name, flags: .chunk,
-                       run: run, encodeArguments: encode, decodeResult: decode)
+                       costlyToMove: costlyToMove, run: run, encodeArguments: encode, decodeResult: decode)
     }
 
     /// Turns a chunk's result payload into the in-memory shape the local path produces.

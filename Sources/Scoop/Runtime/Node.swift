@@ -87,10 +87,14 @@ final class Node: Sendable {
 
     // MARK: Submitting
 
-    /// Schedules a future submitted in this process.
-    func submit(_ job: Job, mustLeave: Bool = false) {
+    /// Schedules a future submitted in this process. A future whose
+    /// arguments are `costlyToMove` leaves only for an idle worker (see
+    /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:)``).
+    func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false) {
         emit(.submitted, job)
-        let admission = state.withLock { $0.policy.admit(job, mustSpill: mustLeave && workerCount > 1) }
+        let admission = state.withLock {
+            $0.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove)
+        }
         switch admission {
         case .start(let job): start(job)
         case .queued: break

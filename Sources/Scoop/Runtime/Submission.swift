@@ -17,6 +17,7 @@ enum Submission {
         functionName: String,
         flags: EnvelopeFlags = [],
         mustLeave: Bool = false,
+        costlyToMove: Bool = false,
         run: @escaping @Sendable () async throws -> any Sendable,
         encodeArguments: @escaping @Sendable () throws -> [UInt8],
         decodeResult: @escaping @Sendable (_ payload: [UInt8], _ failed: Bool) -> FutureCore.Outcome
@@ -26,7 +27,7 @@ enum Submission {
         let core = FutureCore(id: id, functionName: functionName, decodeResult: decodeResult)
         let job = Job(id: id, parent: parent, function: function, flags: flags,
                       work: .local(LocalWork(run: run, encodeArguments: encodeArguments, core: core)))
-        node.submit(job, mustLeave: mustLeave)
+        node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove)
         return core
     }
 

@@ -50,15 +50,24 @@ public struct WorkerQueuePolicy<Job> {
     }
 
     /// Decides the fate of a future submitted in this process.
-    public mutating func admit(_ job: Job, mustSpill: Bool = false) -> Admission {
+    ///
+    /// A future whose arguments are costly to move (`costlyToMove`: moving
+    /// them takes longer than waiting for a local slot, e.g. a megabyte
+    /// checksummed in a fraction of a millisecond) never spills because the
+    /// backlog is long; it waits here and leaves only for a worker that is
+    /// idle (``share(with:)``, or the share still owed to one).
+    public mutating func admit(_ job: Job, mustSpill: Bool = false, costlyToMove: Bool = false) -> Admission {
         if mustSpill, spillThreshold != nil { return .spill(job) }
         if running < slots && queue.isEmpty {
             running += 1
             return .start(job)
         }
-        if let threshold = spillThreshold, queue.count >= threshold || shareBudget > 0 {
-            if queue.count < threshold { shareBudget -= 1 }
-            return .spill(job)
+        if let threshold = spillThreshold {
+            let backlogFull = !costlyToMove && queue.count >= threshold
+            if backlogFull || shareBudget > 0 {
+                if !backlogFull { shareBudget -= 1 }
+                return .spill(job)
+            }
         }
         queue.append(job)
         return .queued
