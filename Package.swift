@@ -135,6 +135,11 @@ let package = Package(
         .testTarget(name: "ScoopTests", dependencies: ["Scoop", "ScoopCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ScoopZeroMQTests", dependencies: ["ScoopZeroMQ", "ScoopCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ScoopLaunchTests", dependencies: ["ScoopLaunch"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScoopMPITests",
+            dependencies: [.target(name: "ScoopMPI", condition: .when(traits: ["MPI"]))],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["ScoopCore"], swiftSettings: swiftSettings),
     ] + examples.map {
         .executableTarget(name: $0, dependencies: ["Scoop"], path: "Examples/\($0)", swiftSettings: swiftSettings)

@@ -5,11 +5,14 @@ import ScoopCore
 /// After any activity (a message received, a send posted or completed) it
 /// polls without sleeping for a spin window, so a reply that comes back
 /// within that window costs no wake-up. Then it sleeps, starting at
-/// `minSleepNanoseconds` and doubling up to `maxIdleSleepNanoseconds`, so an
-/// idle rank wakes about a thousand times a second and uses well under 1 % of
-/// a core. While sends are outstanding the sleep is capped at
-/// `maxBusySleepNanoseconds`: over TCP the sender's progress calls move the
-/// data, and a receiver's acknowledgement should not wait a whole millisecond.
+/// `minSleepNanoseconds` and doubling up to `maxActiveSleepNanoseconds`
+/// while the rank saw traffic within `activityWindowNanoseconds` (a run is
+/// under way: the next request or result should not wait long), and up to
+/// `maxIdleSleepNanoseconds` after that, so a quiet rank wakes about a
+/// thousand times a second and uses well under 1 % of a core. While sends
+/// are outstanding the sleep is capped at `maxBusySleepNanoseconds`: over
+/// TCP the sender's progress calls move the data, and a receiver's
+/// acknowledgement should not wait a whole millisecond.
 ///
 /// The spin window adapts to the traffic: it is four times the smoothed gap
 /// between activities, at least `spinNanoseconds` and at most
@@ -30,6 +33,8 @@ struct MPIBackoff {
     let maxSpinNanoseconds: UInt64
     let minSleepNanoseconds: UInt64
     let maxIdleSleepNanoseconds: UInt64
+    let maxActiveSleepNanoseconds: UInt64
+    let activityWindowNanoseconds: UInt64
     let maxBusySleepNanoseconds: UInt64
     private var lastActivity: UInt64 = 0
     private var nextSleep: UInt64
@@ -43,6 +48,9 @@ struct MPIBackoff {
         maxSpinNanoseconds = max(spinNanoseconds, configuration.maxSpinDuration.nanoseconds)
         minSleepNanoseconds = max(1, configuration.minSleep.nanoseconds)
         maxIdleSleepNanoseconds = max(minSleepNanoseconds, configuration.maxIdleSleep.nanoseconds)
+        maxActiveSleepNanoseconds = min(maxIdleSleepNanoseconds,
+                                        max(minSleepNanoseconds, configuration.maxSleepAfterActivity.nanoseconds))
+        activityWindowNanoseconds = configuration.activityWindow.nanoseconds
         maxBusySleepNanoseconds = max(minSleepNanoseconds, configuration.maxSleepWithPendingSends.nanoseconds)
         nextSleep = minSleepNanoseconds
         smoothedGap = maxSpinNanoseconds &+ 1
@@ -68,8 +76,12 @@ struct MPIBackoff {
     /// After a poll that found nothing: `nil` to poll again at once, or how
     /// long to sleep (the outbox wakes the sleeper early for new sends).
     mutating func sleepAfterIdlePoll(at now: UInt64, hasPendingSends: Bool) -> UInt64? {
-        guard now &- lastActivity >= spinWindow else { return nil }
-        let sleep = min(nextSleep, hasPendingSends ? maxBusySleepNanoseconds : maxIdleSleepNanoseconds)
+        let quiet = now &- lastActivity
+        guard quiet >= spinWindow else { return nil }
+        let cap = hasPendingSends ? maxBusySleepNanoseconds
+            : lastActivity != 0 && quiet < activityWindowNanoseconds ? maxActiveSleepNanoseconds
+            : maxIdleSleepNanoseconds
+        let sleep = min(nextSleep, cap)
         nextSleep = min(nextSleep &* 2, maxIdleSleepNanoseconds)
         return sleep
     }

@@ -25,6 +25,14 @@ extension MPIProgressEngine {
         /// The longest sleep of an idle rank: the worst extra latency of the
         /// first message to arrive after a quiet spell.
         public var maxIdleSleep: Duration = .milliseconds(1)
+        /// The longest sleep while the rank has seen traffic within
+        /// `activityWindow`: during a run, a worker's request or result
+        /// waits at most this long for a rank busy computing (a 1 ms cap
+        /// there cost W7 on MPI about 10 points of efficiency).
+        public var maxSleepAfterActivity: Duration = .microseconds(100)
+        /// How long after its last message a rank still counts as active
+        /// (then sleeps grow to `maxIdleSleep`, so a quiet rank costs little).
+        public var activityWindow: Duration = .milliseconds(50)
         /// The longest sleep while sends are still outstanding.
         public var maxSleepWithPendingSends: Duration = .microseconds(100)
         /// The time slice the progress thread asks of the scheduler (see
