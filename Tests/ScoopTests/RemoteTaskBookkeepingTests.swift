@@ -1,4 +1,5 @@
 @testable import Scoop
+import ScoopCore
 import Testing
 
 /// A worker registers each future the broker sends it while it runs, and
@@ -18,5 +19,49 @@ import Testing
             }
             #expect(try await Futures.submit(Self.probe, placement: .remote).value == 1)
         }
+    }
+
+    static let staleCancels = TaskFunction("test.bookkeeping.staleCancels") { (count: Int) -> Int in
+        guard let node = TaskContext.current?.node else { return -1 }
+        // Cancels for futures that already ended here (a result and its
+        // cancel crossed): nothing ever claims them.
+        for sequence in 0..<count {
+            node.transport(received: Envelope(kind: .cancel, futureID: FutureID(owner: .origin, sequence: UInt64(1_000_000 + sequence)),
+                                              source: .broker))
+        }
+        return node.unclaimedCancelCount
+    }
+
+    @Test func cancelsForFuturesThatEndedAreNotKeptForever() async throws {
+        try await Pool.run(functions: [Self.staleCancels], options: PoolOptions(simulatedProcesses: 2)) { () async throws in
+            let kept = try await Futures.submit(Self.staleCancels, 20_000, placement: .remote).value
+            #expect(kept > 0)
+            #expect(kept <= 4096)
+        }
+    }
+}
+
+@Suite struct BoundedFutureIDSetTests {
+    private func id(_ sequence: Int) -> FutureID { FutureID(owner: .origin, sequence: UInt64(sequence)) }
+
+    @Test func forgetsTheOldestBeyondItsCapacity() {
+        var set = BoundedFutureIDSet(capacity: 3)
+        for sequence in 1...5 { set.insert(id(sequence)) }
+        #expect(set.count == 3)
+        let removedOldest = set.remove(id(1)), removedSecond = set.remove(id(2))
+        #expect(!removedOldest && !removedSecond)
+        let removedNewest = set.remove(id(5)), removedAgain = set.remove(id(5))
+        #expect(removedNewest && !removedAgain)
+        set.insert(id(6))
+        set.insert(id(6))
+        #expect(set.count == 3)
+        // Many inserts and removes keep the set within its capacity.
+        for sequence in 100..<10_100 {
+            set.insert(id(sequence))
+            if sequence.isMultiple(of: 2) { set.remove(id(sequence)) }
+        }
+        #expect(set.count <= 3)
+        let newest = set.remove(id(10_099))
+        #expect(newest)
     }
 }

@@ -39,8 +39,9 @@ final class Node: Sendable {
         var awayFutures: [FutureID: FutureCore] = [:]
         /// Futures from the broker running here, for cancellation.
         var remoteTasks: [FutureID: Task<Void, Never>] = [:]
-        /// Cancels that arrived before their future started here.
-        var cancelledBeforeStart: Set<FutureID> = []
+        /// Cancels that arrived before their future started here (bounded: a
+        /// cancel for a future that already ended here is never claimed).
+        var cancelledBeforeStart = BoundedFutureIDSet(capacity: 4096)
         /// Remote futures whose task ended before `start` registered it.
         var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
@@ -79,6 +80,9 @@ final class Node: Sendable {
 
     /// Futures sent by the broker that run here now (tests: none may linger once finished).
     var runningRemoteFutureCount: Int { state.withLock { $0.remoteTasks.count } }
+
+    /// Cancels kept for futures not started here (tests: bounded).
+    var unclaimedCancelCount: Int { state.withLock { $0.cancelledBeforeStart.count } }
 
     func nextFutureID() -> FutureID {
         let value = sequence.wrappingAdd(1, ordering: .relaxed).newValue
@@ -156,7 +160,7 @@ final class Node: Sendable {
                     return false
                 }
                 state.remoteTasks[job.id] = task
-                return state.cancelledBeforeStart.remove(job.id) != nil
+                return state.cancelledBeforeStart.remove(job.id)
             }
             if cancel { task.cancel() }
         }

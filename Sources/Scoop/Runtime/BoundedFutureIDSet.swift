@@ -1,0 +1,49 @@
+import DequeModule
+import ScoopCore
+
+/// A set of future ids that forgets its oldest entries beyond `capacity`.
+///
+/// For notes that matter only briefly, such as a cancel that arrives for a
+/// future whose task this process has not registered yet. A cancel for a
+/// future that already finished here (its result crossed the cancel on the
+/// way) is never claimed; without a bound, a long run with timeouts or
+/// cancellations would keep every such id.
+///
+/// ```swift
+/// var cancelled = BoundedFutureIDSet(capacity: 2)
+/// cancelled.insert(a); cancelled.insert(b); cancelled.insert(c)   // forgets a
+/// cancelled.remove(b)   // true
+/// ```
+///
+/// Threading: a value type; its owner serializes access (the node keeps it under its lock).
+struct BoundedFutureIDSet {
+    let capacity: Int
+    private var members: Set<FutureID> = []
+    /// Insertion order; may still hold ids removed since (skipped when evicting, dropped when they pile up).
+    private var order: Deque<FutureID> = []
+
+    init(capacity: Int) {
+        precondition(capacity > 0, "a bounded set needs room for at least one id")
+        self.capacity = capacity
+    }
+
+    var count: Int { members.count }
+
+    mutating func insert(_ id: FutureID) {
+        guard members.insert(id).inserted else { return }
+        order.append(id)
+        while members.count > capacity, let oldest = order.popFirst() {
+            members.remove(oldest)
+        }
+        // Removed ids linger in `order`; drop them before they outnumber the members.
+        if order.count > 2 * capacity {
+            order = Deque(order.filter { members.contains($0) })
+        }
+    }
+
+    /// Removes `id`; returns whether it was a member.
+    @discardableResult
+    mutating func remove(_ id: FutureID) -> Bool {
+        members.remove(id) != nil
+    }
+}
