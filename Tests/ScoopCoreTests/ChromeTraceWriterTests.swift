@@ -163,4 +163,20 @@ extension ChromeTraceWriterTests {
         }
         #expect(error?.description == "No such file or directory")
     }
+
+    @Test("a trace replaces an earlier one whole, leaves no temporary file, and writes devices in place")
+    func replacement() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scoop-trace-dir-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/run.json"
+        try Data(repeating: 0x78, count: 1 << 20).write(to: URL(fileURLWithPath: path))
+        try ChromeTraceWriter.write(Self.everyKindOfEvent, toFile: path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(ChromeTraceWriter.bytes(for: Self.everyKindOfEvent)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["run.json"])
+        // Not a regular file: written in place, never replaced by a rename.
+        try ChromeTraceWriter.write(Self.everyKindOfEvent, toFile: "/dev/null")
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && (status.st_mode & S_IFMT) == S_IFCHR)
+    }
 }

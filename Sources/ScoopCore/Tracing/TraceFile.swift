@@ -3,8 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
-/// Writes a trace file: created or truncated, then the whole text in one `fwrite`.
+/// Writes a trace file whole or not at all: the text goes to a temporary
+/// file next to it (one `fwrite`), which then replaces `path` by `rename`.
+/// A full disk or a failed write leaves any earlier trace at `path` as it
+/// was and no temporary file behind. A path that is not a regular file
+/// (`/dev/stdout`, a FIFO) is written in place.
 ///
 /// ```swift
 /// try TraceFile.write(bytes, to: "run.json")
@@ -20,12 +25,49 @@ public enum TraceFile {
     }
 
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws(WriteError) {
+        guard isRegularOrMissing(path) else { return try writeInPlace(bytes, to: path) }
+        let temporary = "\(path).tmp-\(getpid())-\(nextTemporary.wrappingAdd(1, ordering: .relaxed).oldValue)"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw WriteError(description: systemError()) }
+        guard let file = fdopen(descriptor, "w") else {
+            let error = systemError()
+            close(descriptor)
+            unlink(temporary)
+            throw WriteError(description: error)
+        }
+        do {
+            try finish(file, writing: bytes)
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = systemError()
+            unlink(temporary)
+            throw WriteError(description: error)
+        }
+    }
+
+    private static let nextTemporary = Atomic<UInt64>(0)
+
+    private static func writeInPlace(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws(WriteError) {
         guard let file = fopen(path, "w") else { throw WriteError(description: systemError()) }
+        try finish(file, writing: bytes)
+    }
+
+    /// Writes `bytes` to `file` and closes it; throws the first failure.
+    private static func finish(_ file: UnsafeMutablePointer<FILE>, writing bytes: UnsafeBufferPointer<UInt8>) throws(WriteError) {
         let written = bytes.isEmpty ? 0 : fwrite(bytes.baseAddress, 1, bytes.count, file)
         let failedWrite = written != bytes.count ? systemError() : nil
         let closed = fclose(file) == 0
         if let failedWrite { throw WriteError(description: failedWrite) }
         if !closed { throw WriteError(description: systemError()) }
+    }
+
+    private static func isRegularOrMissing(_ path: String) -> Bool {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return true }
+        return (status.st_mode & S_IFMT) == S_IFREG
     }
 
     private static func systemError() -> String { String(cString: strerror(errno)) }
