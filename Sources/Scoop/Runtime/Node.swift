@@ -266,21 +266,23 @@ final class Node: Sendable {
 
     /// Throws ``ScoopError/messageTooLarge(_:)`` when an envelope with
     /// `payload` bytes would exceed the pool's message size limit.
-    func checkSize(payload: Int, of what: String) throws {
+    func checkSize(payload: Int, of what: @autoclosure () -> String) throws {
         guard let transport else { return }
         let limit = transport.maximumMessageSize
         guard payload + Envelope.headerSize > limit else { return }
-        throw ScoopError.messageTooLarge("\(what): \(payload + Envelope.headerSize) bytes, more than the limit of \(limit)")
+        throw ScoopError.messageTooLarge("\(what()): \(payload + Envelope.headerSize) bytes, more than the limit of \(limit)")
     }
 
     /// A result too large to send becomes an error result naming the limit:
     /// the owner learns why, and the broker never disconnects this process.
     private func fitted(_ reply: Envelope) -> Envelope {
-        let functionName = registry[reply.functionID]?.name ?? reply.functionID.description
+        // The names are looked up and formatted only for a result over the limit.
+        let functionName = { self.registry[reply.functionID]?.name ?? reply.functionID.description }
         do {
-            try checkSize(payload: reply.payload.count, of: "the result of task '\(functionName)' (future \(reply.futureID))")
+            try checkSize(payload: reply.payload.count, of: "the result of task '\(functionName())' (future \(reply.futureID))")
             return reply
         } catch {
+            let functionName = functionName()
             var failed = reply
             failed.flags.insert(.failed)
             failed.payload = RemoteError.encodedPayload(for: error, function: functionName,
