@@ -31,6 +31,10 @@ final class ThreadEventLog: @unchecked Sendable {
         var readFrom = 0
     }
 
+    /// Keeps the writer's fields off the cache lines of whatever the
+    /// allocator puts before this object (another thread's log, made at the
+    /// same moment, would otherwise share a line and bounce it on every event).
+    private let paddingBefore: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     // The contract above orders every access; run-time exclusivity checks would cost more than the append.
     /// The chunk being written. Changed by the writer under `shared`'s lock; read by readers under it.
     @exclusivity(unchecked) private var base: UnsafeMutablePointer<TraceEvent>
@@ -39,6 +43,8 @@ final class ThreadEventLog: @unchecked Sendable {
     /// How many events of `base` a reader may copy.
     private let published = Atomic<Int>(0)
     private let shared = Mutex(Shared())
+    /// The same, towards whatever comes after this object.
+    private let paddingAfter: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
     init() {
         base = Self.allocateChunk()
