@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Measures what tracing costs: scoop-bench W1 and W4 with and without
-# SCOOP_TRACE, alternating runs in one session, then the ratio of medians
-# (traced / untraced throughput; 1.00 = no cost).
+# Measures what tracing costs: scoop-bench with and without tracing, in pairs
+# of runs made back to back (ABBA order: neither mode always runs first),
+# each run the median of REPEAT repetitions in one process. For every pair
+# the ratio traced / untraced of the workload's value; printed: the median
+# ratio over all pairs and its quartiles (1.00 = free; for `seconds`
+# workloads the ratio is untraced / traced, so below 1 is always a cost).
+# Pairs cancel the slow drift of these machines' speed, which a ratio of two
+# medians taken over a whole session does not.
 #
 #   swift build -c release --product scoop-bench && swift build -c release --product scoop
-#   bash ci/trace-overhead.sh [rounds] [threads|zeromq]
+#   bash ci/trace-overhead.sh [pairs] [threads|zeromq|mpi]
+#   ONLY=W4 REPEAT=50 bash ci/trace-overhead.sh 30 threads
 set -euo pipefail
-rounds=${1:-10}
+pairs=${1:-10}
 transport=${2:-threads}
 ONLY=${ONLY:-W1,W4}   # the workloads to compare, e.g. ONLY=W4
+REPEAT=${REPEAT:-5}
 bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -16,27 +23,39 @@ trap 'rm -rf "$work"' EXIT
 bench() {  # $1 = off|on
   local trace=()
   [ "$1" = on ] && trace=(--trace "$work/trace.json")
-  if [ "$transport" = zeromq ]; then
-    "$bin/scoop" run -n 2 "${trace[@]}" -- "$bin/scoop-bench" --only "$ONLY" --repeat 5
-  else
-    if [ "$1" = on ]; then export SCOOP_TRACE="$work/trace.json"; else unset SCOOP_TRACE; fi
-    SCOOP_WORKERS=2 "$bin/scoop-bench" --only "$ONLY" --repeat 5
-  fi
+  case "$transport" in
+    zeromq) "$bin/scoop" run -n 2 "${trace[@]}" -- "$bin/scoop-bench" --only "$ONLY" --repeat "$REPEAT" ;;
+    mpi)
+      local env=()
+      [ "$1" = on ] && env=(-x "SCOOP_TRACE=$work/trace.json")
+      mpirun --allow-run-as-root --oversubscribe "${env[@]}" -n 2 "$bin/scoop-bench" --only "$ONLY" --repeat "$REPEAT" ;;
+    *)
+      if [ "$1" = on ]; then export SCOOP_TRACE="$work/trace.json"; else unset SCOOP_TRACE; fi
+      SCOOP_WORKERS=2 "$bin/scoop-bench" --only "$ONLY" --repeat "$REPEAT" ;;
+  esac
 }
 
-for ((round = 0; round < rounds; round++)); do
-  # ABBA order: neither mode always runs first (the cores' speed drifts).
-  modes="off on"; ((round % 2)) && modes="on off"
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+quartiles() { sort -g | awk '{ v[NR] = $1 } END { printf "%.3f %.3f", v[int(NR / 4) + 1], v[int(3 * NR / 4) + (NR % 4 == 0 ? 0 : 1)] }'; }
+
+for ((pair = 0; pair < pairs; pair++)); do
+  modes="off on"; ((pair % 2)) && modes="on off"
   for mode in $modes; do
-    bench "$mode" | grep '"workload"' | sed "s/^/$mode /" >> "$work/lines"
+    bench "$mode" 2>/dev/null | grep '"workload"' | sed "s/^/$pair $mode /" >> "$work/lines"
   done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for workload in ${ONLY//,/ }; do
-  off=$(grep "^off " "$work/lines" | grep "\"workload\":\"$workload\"" | sed 's/.*"value":\([0-9.e+-]*\).*/\1/' | median)
-  on=$(grep "^on " "$work/lines" | grep "\"workload\":\"$workload\"" | sed 's/.*"value":\([0-9.e+-]*\).*/\1/' | median)
-  samples=$(grep -c "^on .*\"workload\":\"$workload\"" "$work/lines")
-  awk -v w="$workload" -v t="$transport" -v off="$off" -v on="$on" -v n="$samples" \
-    'BEGIN { printf "%s %s: median %.0f/s untraced, %.0f/s traced, ratio %.3f (%d samples each)\n", t, w, off, on, on / off, n }'
+  ratios=$(for ((pair = 0; pair < pairs; pair++)); do
+    off=$(grep "^$pair off .*\"workload\":\"$workload\"" "$work/lines" | sed 's/.*"value":\([0-9.e+-]*\).*/\1/' | median)
+    on=$(grep "^$pair on .*\"workload\":\"$workload\"" "$work/lines" | sed 's/.*"value":\([0-9.e+-]*\).*/\1/' | median)
+    metric=$(grep -m1 "\"workload\":\"$workload\"" "$work/lines" | sed 's/.*"metric":"\([a-z_]*\)".*/\1/')
+    [ "$off" = nan ] || [ "$on" = nan ] && continue
+    # Lower is better for time-like metrics: invert, so that < 1 always means a cost.
+    case "$metric" in seconds|us_per_roundtrip) awk -v a="$off" -v b="$on" 'BEGIN { print a / b }' ;;
+      *) awk -v a="$off" -v b="$on" 'BEGIN { print b / a }' ;; esac
+  done)
+  count=$(echo "$ratios" | grep -c . || true)
+  [ "$count" -gt 0 ] || { echo "$transport $workload: no results"; continue; }
+  echo "$transport $workload: median ratio $(echo "$ratios" | median | xargs printf '%.3f') (quartiles $(echo "$ratios" | quartiles); $count pairs of $REPEAT repetitions)"
 done
