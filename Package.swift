@@ -37,7 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
-        // MARK: Core: no C libraries below this line (CScoopSystem: cycle counter, trace cursor, thread slice; nothing to link).
+        // MARK: Core: no system libraries below this line (CScoopSystem: cycle counter, trace cursor, thread slice; its one C file is compiled here).
         .target(name: "CScoopSystem"),
         .target(
             name: "ScoopCore",

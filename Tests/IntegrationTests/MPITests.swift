@@ -88,21 +88,35 @@ extension Integration {
             return state != "Z" && state != "X"
         }
 
+        /// Whether process `pid` has a thread named `scoop-mpi` (its MPI progress thread, named after `MPI_Init_thread`).
+        func hasInitialisedMPI(_ pid: Int32) -> Bool {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            return threads.contains { thread in
+                (try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == "scoop-mpi"
+            }
+        }
+
         @Test("a rank that dies ends the job: non-zero status, a message naming the rank, no process left")
         func aDeadRankEndsTheJob() async throws {
             let path = try #require(Self.mpirun, "mpirun is not installed")
             // fib 34 runs far longer than this test: the kill always lands mid-run.
             let job = try Subprocess(path, ["--allow-run-as-root", "--oversubscribe", "-n", "3", Products.path("fib"), "34"])
             let deadline = ContinuousClock.now + .seconds(30)
+            // Killed before MPI_Init completes, a rank is reported by mpirun
+            // without its number; wait until every rank runs its progress
+            // thread (named once MPI is initialised).
             var ranks: [Int32] = []
-            while ranks.count < 3, ContinuousClock.now < deadline {
+            while ContinuousClock.now < deadline {
                 ranks = ProcessTree.descendants(of: job.processID).filter { pid in
                     let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
                     return command.contains("fib")
                 }
-                if ranks.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+                if ranks.count == 3 && ranks.allSatisfy(hasInitialisedMPI) { break }
+                try await Task.sleep(for: .milliseconds(20))
             }
-            try #require(ranks.count == 3, "the three ranks did not start: \(job.stderrTail)")
+            try #require(ranks.count == 3 && ranks.allSatisfy(hasInitialisedMPI),
+                         "the three ranks did not start: \(job.stderrTail)")
             kill(ranks[2], SIGKILL)
             let result = await finish(job, timeout: .seconds(30))
             #expect(result.status != nil && result.status != 0, "\(result)")

@@ -174,6 +174,13 @@ extension ChromeTraceWriterTests {
         try ChromeTraceWriter.write(Self.everyKindOfEvent, toFile: path)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(ChromeTraceWriter.bytes(for: Self.everyKindOfEvent)))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["run.json"])
+        // A symbolic link is written through, and stays a link.
+        let link = directory + "/latest.json"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "run.json")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        try ChromeTraceWriter.write(Self.everyKindOfEvent, toFile: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "run.json")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(ChromeTraceWriter.bytes(for: Self.everyKindOfEvent)))
         // Not a regular file: written in place, never replaced by a rename.
         try ChromeTraceWriter.write(Self.everyKindOfEvent, toFile: "/dev/null")
         var status = stat()

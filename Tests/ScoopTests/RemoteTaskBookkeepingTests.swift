@@ -63,5 +63,14 @@ import Testing
         #expect(set.count <= 3)
         let newest = set.remove(id(10_099))
         #expect(newest)
+        // An id removed and added again is as new as its second insertion.
+        var again = BoundedFutureIDSet(capacity: 2)
+        again.insert(id(1))
+        again.remove(id(1))
+        again.insert(id(2))
+        again.insert(id(1))
+        again.insert(id(3))   // evicts 2, the oldest member, not 1
+        let keptReinserted = again.remove(id(1)), keptOldest = again.remove(id(2))
+        #expect(keptReinserted && !keptOldest)
     }
 }

@@ -1,7 +1,7 @@
 // Small system facilities Swift cannot reach directly: the CPU's cycle
 // counter, for trace timestamps (no pipeline serialization, unlike
-// clock_gettime), a thread-local trace cursor (one `%fs`-relative load,
-// where pthread_getspecific is a call and two loads), and a scheduler hint
+// clock_gettime), a thread-local trace cursor (one thread-pointer-relative
+// load, where pthread_getspecific is a call and two loads), and a scheduler hint
 // for the threads that move messages. Everything is inline here except the
 // cursor's storage (trace_cursor.c).
 #ifndef SCOOP_SYSTEM_SHIM_H

@@ -129,22 +129,22 @@ extension Futures {
         var chunks: [(core: FutureCore, start: Int, count: Int)] = []
         var start = 0
         var elementLimit = ChunkPlan.maximumChunk
-        var elementBytes = 0
-        if node.transport != nil, let first = elements.first {
+        var costlyToMove = false
+        if node.transport != nil, chunkSize == nil, let first = elements.first {
             // Chunks may leave the process: size them by bytes too, so that
             // large elements travel in messages of about `targetBytes` that
             // pipeline across workers, not in one huge message.
             var writer = PayloadWriter()
             if (try? function.encodeArguments(repeat each first, into: &writer)) != nil {
-                elementBytes = writer.bytes.count
-                if chunkSize == nil { elementLimit = ChunkPlan.elementLimit(forEncodedElementSize: elementBytes) }
+                elementLimit = ChunkPlan.elementLimit(forEncodedElementSize: writer.bytes.count)
+                costlyToMove = ChunkPlan.isCostlyToMove(elementBytes: writer.bytes.count)
             }
         }
         for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize,
                                     maximumElements: elementLimit) {
             let slice = Array(elements[start..<start + size])
             let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce,
-                                              costlyToMove: ChunkPlan.isCostlyToMove(bytes: elementBytes * size))
+                                              costlyToMove: costlyToMove)
             chunks.append((core, start, size))
             start += size
         }

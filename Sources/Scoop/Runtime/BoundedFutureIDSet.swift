@@ -18,9 +18,12 @@ import ScoopCore
 /// Threading: a value type; its owner serializes access (the node keeps it under its lock).
 struct BoundedFutureIDSet {
     let capacity: Int
-    private var members: Set<FutureID> = []
-    /// Insertion order; may still hold ids removed since (skipped when evicting, dropped when they pile up).
-    private var order: Deque<FutureID> = []
+    /// Each member with the number of the insertion that added it.
+    private var members: [FutureID: UInt64] = [:]
+    /// Insertions, oldest first; an entry whose number no longer matches its
+    /// member (removed, or removed and added again) is skipped when evicting.
+    private var order: Deque<(id: FutureID, insertion: UInt64)> = []
+    private var insertions: UInt64 = 0
 
     init(capacity: Int) {
         precondition(capacity > 0, "a bounded set needs room for at least one id")
@@ -30,20 +33,22 @@ struct BoundedFutureIDSet {
     var count: Int { members.count }
 
     mutating func insert(_ id: FutureID) {
-        guard members.insert(id).inserted else { return }
-        order.append(id)
+        guard members[id] == nil else { return }
+        insertions += 1
+        members[id] = insertions
+        order.append((id, insertions))
         while members.count > capacity, let oldest = order.popFirst() {
-            members.remove(oldest)
+            if members[oldest.id] == oldest.insertion { members[oldest.id] = nil }
         }
-        // Removed ids linger in `order`; drop them before they outnumber the members.
+        // Entries of removed ids linger in `order`; drop them before they outnumber the members.
         if order.count > 2 * capacity {
-            order = Deque(order.filter { members.contains($0) })
+            order = Deque(order.filter { members[$0.id] == $0.insertion })
         }
     }
 
     /// Removes `id`; returns whether it was a member.
     @discardableResult
     mutating func remove(_ id: FutureID) -> Bool {
-        members.remove(id) != nil
+        members.removeValue(forKey: id) != nil
     }
 }

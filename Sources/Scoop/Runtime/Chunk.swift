@@ -138,15 +138,17 @@ enum ChunkPlan {
     /// Bounds a chunk so that one result message stays modest.
     static let maximumChunk = 8192
 
-    /// Arguments from this size on cost more to move (encode, two hops
-    /// through the broker, decode: about 1–2 ms per MiB on the development
-    /// machine) than computing a typical element takes, so such a chunk
-    /// leaves its process only for an idle worker (W5 on ZeroMQ: 0.8–1.6 →
-    /// 3–5 GB/s). Smaller chunks still spill when the local backlog is long.
-    static let costlyToMoveBytes = 256 << 10
+    /// Elements whose encoded arguments are at least this large cost more
+    /// to move (encode, two hops through the broker, decode: about 1–2 ms per
+    /// MiB on the development machine) than computing one typically takes,
+    /// so chunks of them leave their process only for an idle worker (W5 on
+    /// ZeroMQ: about 1 → 3.2–4.0 GB/s; MPI: 1.2–2.2 → 3.2–5.0 GB/s). The rule
+    /// is per element: a chunk of many small elements is cheap to move for
+    /// the work it carries, and still spills when the local backlog is long.
+    static let costlyToMoveElementBytes = 256 << 10
 
-    /// Whether a chunk with `bytes` of encoded arguments is costly to move (see ``costlyToMoveBytes``).
-    static func isCostlyToMove(bytes: Int) -> Bool { bytes >= costlyToMoveBytes }
+    /// Whether elements of `elementBytes` encoded bytes are costly to move (see ``costlyToMoveElementBytes``).
+    static func isCostlyToMove(elementBytes: Int) -> Bool { elementBytes >= costlyToMoveElementBytes }
 
     /// About how many argument bytes one chunk that leaves the process carries.
     static let targetBytes = 512 << 10

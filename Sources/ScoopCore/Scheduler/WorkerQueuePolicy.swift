@@ -8,7 +8,8 @@ import DequeModule
 ///
 /// - Local first: a future submitted here starts at once if a slot is free.
 /// - A future that cannot start soon (the backlog already holds `spillThreshold`
-///   futures) spills to the broker, where idle workers pull it.
+///   futures) spills to the broker, where idle workers pull it — unless its
+///   arguments are costly to move: then it waits here until a worker is idle.
 /// - A slot is released while its future awaits a child (the task suspends; it
 ///   does not block a thread), so the child, or other queued work, runs there.
 /// - An idle worker asks the broker for as many futures as it has free slots.

@@ -6,8 +6,9 @@ import Synchronization
 /// The events one thread recorded for one ``TraceRecorder``, in chunks.
 ///
 /// Threading: **one writer and serialized readers.** Only the thread that
-/// created the log calls ``append(_:)`` (its ``ThreadTraceSlot`` leads only
-/// that thread here); ``drain(into:)`` may be called from any thread, and
+/// created the log calls ``append(phase:future:parent:function:worker:ticks:bytes:)``
+/// (its thread-local trace cursor and its ``ThreadTraceSlot`` lead only that
+/// thread here); ``drain(into:)`` may be called from any thread, and
 /// readers are serialized by `shared`'s lock. The writer fills the current
 /// chunk past the published count and then publishes it with a release
 /// store; a reader copies only up to the count it loads with acquire, so the
