@@ -1,6 +1,7 @@
 // An error thrown three levels down reaches the program's body with its message.
 //
 //     swift run errors
+//     swift run errors --uncaught     # the error escapes: Pool.main reports it, status 1
 import Scoop
 
 struct SensorError: Error, CustomStringConvertible {
@@ -20,6 +21,13 @@ let readRack = TaskFunction("readRack") { (rack: Int) -> [Double] in
 let readRoom = TaskFunction("readRoom") { () -> Double in
     let racks = try await Futures.map(readRack, [0, 1])
     return racks.joined().reduce(0, +)
+}
+
+if CommandLine.arguments.contains("--uncaught") {
+    // No catch: Pool.main prints "scoop: error: …" and exits with status 1.
+    await Pool.main(functions: [readSensor, readRack, readRoom]) {
+        print("total: \(try await Futures.submit(readRoom).value)")
+    }
 }
 
 try await Pool.run(functions: [readSensor, readRack, readRoom]) {

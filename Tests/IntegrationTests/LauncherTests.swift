@@ -43,6 +43,18 @@ extension Integration {
             ], "\(result)")
         }
 
+        @Test("an error that escapes Pool.main: a one-line message and status 1, not a crash, on threads and on 2 processes")
+        func uncaughtErrorIsReported() async throws {
+            let direct = try await run(Products.path("errors"), ["--uncaught"])
+            #expect(direct.status == 1, "\(direct)")
+            #expect(direct.stderr.contains("scoop: error: ") && direct.stderr.contains("sensor 3 returned no reading"), "\(direct)")
+            #expect(!direct.stderr.contains("crashed") && !direct.stderr.contains("Fatal error"), "\(direct)")
+            let launched = try await scoop(["run", "-n", "2", "--", Products.path("errors"), "--uncaught"])
+            #expect(launched.status == 1, "\(launched)")
+            #expect(launched.stderr.contains("sensor 3 returned no reading"), "\(launched)")
+            #expect(!launched.stderr.contains("crashed"), "\(launched)")
+        }
+
         @Test("errors on 3 processes: an error thrown three levels down reaches the body with its message")
         func errorsAcrossProcesses() async throws {
             let result = try await scoop(["run", "-n", "3", "--", Products.path("errors")])

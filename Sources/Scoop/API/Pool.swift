@@ -69,6 +69,32 @@ public enum Pool {
         return try outcome.get()
     }
 
+    /// Runs the pool as the whole program: like ``run(functions:options:body:)``,
+    /// but an error that escapes — starting the pool, or from `body` — is
+    /// printed as `scoop: error: …` on standard error and ends the process
+    /// with status 1, where an error escaping a top-level `try await Pool.run`
+    /// ends it with Swift's crash report (status 132). Never returns: the
+    /// process exits with status 0 once the pool has shut down cleanly.
+    ///
+    /// ```swift
+    /// await Pool.main(functions: [hello]) {
+    ///     for line in try await Futures.map(hello, Array(0..<16)) { print(line) }
+    /// }
+    /// ```
+    public static func main(
+        functions: [any RegisteredFunction],
+        options: PoolOptions = PoolOptions(),
+        body: () async throws -> Void
+    ) async -> Never {
+        do {
+            try await run(functions: functions, options: options, body: body)
+        } catch {
+            Launch.reportFatal("\(error)")
+            exit(1)
+        }
+        exit(0)
+    }
+
     /// Whether the pool is running in this process.
     public static var isRunning: Bool { currentNode != nil }
 
