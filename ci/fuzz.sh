@@ -7,9 +7,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/../Fuzz"
 seconds=${SCOOP_FUZZ_SECONDS:-20}
-swift build -c debug -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -v "Cannot export local symbol" | tail -1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+build() { swift build -c debug -Xswiftc -sanitize=fuzzer,address >"$work/build.log" 2>&1; }
+# A build directory made before a change of the main package's C modules can
+# hold stale module maps: if the build fails, build once more from clean.
+if ! build; then
+    echo "fuzz: the build failed; retrying from a clean Fuzz/.build" >&2
+    rm -rf .build
+    if ! build; then
+        grep -v "Cannot export local symbol" "$work/build.log" | tail -40
+        echo "fuzz: the fuzz targets do not build" >&2
+        exit 1
+    fi
+fi
+grep -v "Cannot export local symbol" "$work/build.log" | tail -1
 mkdir -p .build/artifacts
 for target in envelope payload; do
     binary=".build/debug/Fuzz${target^}"
