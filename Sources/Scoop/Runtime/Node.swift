@@ -257,11 +257,15 @@ final class Node: Sendable {
         } catch {
             reply.flags.insert(.failed)
             if error is CancellationError { reply.flags.insert(.cancelled) }
-            let functionName = registry[envelope.functionID]?.name ?? envelope.functionID.description
-            reply.payload = RemoteError.encodedPayload(for: error, function: functionName,
+            reply.payload = RemoteError.encodedPayload(for: error, function: functionName(envelope.functionID),
                                                        worker: workerID.rawValue, host: hostName)
         }
         return reply
+    }
+
+    /// The registered name of `function`, or its id when this process does not know it.
+    private func functionName(_ function: FunctionID) -> String {
+        registry[function]?.name ?? function.description
     }
 
     /// Throws ``ScoopError/messageTooLarge(_:)`` when an envelope with
@@ -276,16 +280,15 @@ final class Node: Sendable {
     /// A result too large to send becomes an error result naming the limit:
     /// the owner learns why, and the broker never disconnects this process.
     private func fitted(_ reply: Envelope) -> Envelope {
-        // The names are looked up and formatted only for a result over the limit.
-        let functionName = { self.registry[reply.functionID]?.name ?? reply.functionID.description }
         do {
-            try checkSize(payload: reply.payload.count, of: "the result of task '\(functionName())' (future \(reply.futureID))")
+            // The message (a name lookup, formatting) is made only for a result over the limit.
+            try checkSize(payload: reply.payload.count,
+                          of: "the result of task '\(functionName(reply.functionID))' (future \(reply.futureID))")
             return reply
         } catch {
-            let functionName = functionName()
             var failed = reply
             failed.flags.insert(.failed)
-            failed.payload = RemoteError.encodedPayload(for: error, function: functionName,
+            failed.payload = RemoteError.encodedPayload(for: error, function: functionName(reply.functionID),
                                                         worker: workerID.rawValue, host: hostName)
             return failed
         }

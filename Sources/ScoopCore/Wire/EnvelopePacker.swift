@@ -40,6 +40,17 @@ public struct EnvelopePacker: Sendable {
         count += 1
     }
 
+    /// One frame holding `envelopes` in order (for a single envelope, its own encoding).
+    ///
+    /// ```swift
+    /// transport.sendFrame(EnvelopePacker.frame(of: [request, result]))
+    /// ```
+    public static func frame(of envelopes: [Envelope]) -> [UInt8] {
+        var packer = EnvelopePacker()
+        for envelope in envelopes { packer.append(envelope) }
+        return packer.take()
+    }
+
     /// Returns the frame and empties the packer.
     ///
     /// ```swift

@@ -46,10 +46,8 @@ final class MPIWorkerLink: NodeTransport {
 
     /// One MPI message for all of them (rank 0 unpacks every message).
     func send(_ envelopes: [Envelope]) {
-        guard envelopes.count > 1 else { return envelopes.first.map { send($0) } ?? () }
-        var packer = EnvelopePacker()
-        for envelope in envelopes { packer.append(envelope) }
-        engine.send(packer.take(), to: 0)
+        guard !envelopes.isEmpty else { return }
+        engine.send(EnvelopePacker.frame(of: envelopes), to: 0)
     }
 
     func shutdown() async {

@@ -109,12 +109,10 @@ public final class ZeroMQNodeTransport: NodeTransport {
 
     /// One ZeroMQ message for all of them (the broker unpacks every message).
     public func send(_ envelopes: [Envelope]) {
-        guard envelopes.count > 1 else { return envelopes.first.map { send($0) } ?? () }
+        guard !envelopes.isEmpty else { return }
         let (loop, socket) = state.withLock { ($0.loop, $0.socket) }
         guard let loop, let socket else { return }
-        var packer = EnvelopePacker()
-        for envelope in envelopes { packer.append(envelope) }
-        loop.send([packer.take()], on: socket)
+        loop.send([EnvelopePacker.frame(of: envelopes)], on: socket)
     }
 
     public func shutdown() async {
