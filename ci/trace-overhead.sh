@@ -19,7 +19,7 @@ pairs=${1:-10}
 transport=${2:-threads}
 ONLY=${ONLY:-W1,W4}   # the workloads to compare, e.g. ONLY=W4
 REPEAT=${REPEAT:-5}
-bin=$(swift build -c release --show-bin-path)
+bin=${BIN:-$(swift build -c release --show-bin-path)}  # BIN=dir: measure other binaries (A/B)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

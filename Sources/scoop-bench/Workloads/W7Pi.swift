@@ -3,14 +3,27 @@ import Scoop
 /// W7 pi: 64 tasks × 100,000 samples; task t starts from splitmix64(t) and
 /// draws two 53-bit uniforms per sample from the 64-bit LCG. Deterministic:
 /// 5027559 hits of 6400000. Metric `seconds`; `efficiency` against the same
-/// 64 tasks run serially here.
+/// 64 tasks run serially here; `busy_efficiency`, `task_cpu_seconds` and
+/// `task_wall_seconds` (measured inside the tasks) show where the rest went.
 enum W7Pi {
     static let tasks = 64
     static let samples = 100_000
     static let expectedHits = 5_027_559
 
-    static let countHits = TaskFunction("bench.pi") { (task: Int, samples: Int) -> Int in
-        hits(task: task, samples: samples)
+    /// What a pi task returns: its hits, and the CPU and wall time it took
+    /// (measured inside the task, as W3's tasks do).
+    struct PiResult: Codable, Sendable, Equatable {
+        var hits: Int
+        var cpuNanoseconds: Int
+        var wallNanoseconds: Int
+    }
+
+    static let countHits = TaskFunction("bench.pi") { (task: Int, samples: Int) -> PiResult in
+        let cpuBefore = BenchClock.threadCPU()
+        let wallBefore = BenchClock.now()
+        let hits = hits(task: task, samples: samples)
+        return PiResult(hits: hits, cpuNanoseconds: Int(BenchClock.threadCPU() &- cpuBefore),
+                        wallNanoseconds: Int(BenchClock.now() &- wallBefore))
     }
 
     static func hits(task: Int, samples: Int) -> Int {
@@ -44,13 +57,22 @@ enum W7Pi {
         let perTask = try await Futures.map(countHits, taskIDs, Array(repeating: samples, count: tasks))
         let seconds = BenchClock.seconds(since: start)
 
-        let total = perTask.reduce(0, +)
+        let total = perTask.reduce(0) { $0 + $1.hits }
         let estimate = 4.0 * Double(total) / Double(tasks * samples)
         let ok = total == expectedHits && serialHits == expectedHits
-        let efficiency = serialSeconds / (seconds * Double(context.workers))
+        let capacity = seconds * Double(context.workers)
+        let efficiency = serialSeconds / capacity
+        // Where the workers' time went (docs/benchmarks.md): wall × workers −
+        // task_wall_seconds is time no task ran (waiting for work, messages);
+        // task_wall_seconds − task_cpu_seconds is time a task was running but
+        // its thread was not (the core went to another thread or process).
+        let taskCPU = Double(perTask.reduce(0) { $0 + $1.cpuNanoseconds }) / 1e9
+        let taskWall = Double(perTask.reduce(0) { $0 + $1.wallNanoseconds }) / 1e9
         return BenchResult(workload: "W7", n: tasks, seconds: seconds, metric: "seconds", value: seconds, ok: ok,
                            extras: [("hits", .int(total)), ("estimate", .double(estimate)),
-                                    ("efficiency", .double(efficiency)), ("serial_seconds", .double(serialSeconds))],
+                                    ("efficiency", .double(efficiency)), ("serial_seconds", .double(serialSeconds)),
+                                    ("busy_efficiency", .double(taskCPU / capacity)),
+                                    ("task_cpu_seconds", .double(taskCPU)), ("task_wall_seconds", .double(taskWall))],
                            error: ok ? nil : "\(total) hits (serial \(serialHits)), expected \(expectedHits)")
     }
 }
