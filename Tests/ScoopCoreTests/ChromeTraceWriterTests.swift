@@ -32,7 +32,7 @@ struct ChromeTraceWriterTests {
 
 extension ChromeTraceWriterTests {
     /// Two processes, a nested future with its flow, a retry, a failure,
-    /// bytes that travelled, queue samples and broker counters.
+    /// bytes that travelled (with send and arrival times), queue samples and broker counters.
     static var everyKindOfEvent: RunTrace {
         let root = FutureID(owner: origin, sequence: 1)
         var spans = [
@@ -43,7 +43,11 @@ extension ChromeTraceWriterTests {
         ]
         spans[1].outcome = .failed
         spans[1].argumentBytes = 24
+        spans[1].sent = 2_050
+        spans[1].arrived = 3_000
         spans[3].argumentBytes = 24
+        spans[3].sent = 2_050
+        spans[3].arrived = 5_875
         spans[3].resultBytes = 8
         spans[3].isRetry = true
         return RunTrace(transport: "zeromq", spans: spans,
@@ -82,12 +86,12 @@ extension ChromeTraceWriterTests {
         {"ph":"f","bp":"e","cat":"nested","name":"submit","id":2,"pid":0,"tid":1,"ts":1.600},
         {"ph":"C","name":"queue length","pid":1000000,"ts":2.000,"args":{"queued":0}},
         {"ph":"C","name":"busy slots","pid":1,"ts":2.250,"args":{"busy":1}},
-        {"ph":"X","cat":"future","name":"leaf","pid":1,"tid":0,"ts":2.250,"dur":0.750,"args":{"future":"0.2","parent":"0.1","function":"leaf","worker":1,"host":"node07","argumentBytes":24,"resultBytes":0,"outcome":"failed","retry":false,"submitted":1.000}},
+        {"ph":"X","cat":"future","name":"leaf","pid":1,"tid":0,"ts":2.250,"dur":0.750,"args":{"future":"0.2","parent":"0.1","function":"leaf","worker":1,"host":"node07","argumentBytes":24,"resultBytes":0,"outcome":"failed","retry":false,"submitted":1.000,"sent":1.050,"arrived":2.000}},
         {"ph":"f","bp":"e","cat":"nested","name":"submit","id":1,"pid":1,"tid":0,"ts":2.250},
         {"ph":"C","name":"busy slots","pid":1,"ts":3.000,"args":{"busy":0}},
         {"ph":"C","name":"busy slots","pid":0,"ts":4.000,"args":{"busy":1}},
         {"ph":"C","name":"busy slots","pid":1,"ts":5.000,"args":{"busy":1}},
-        {"ph":"X","cat":"future","name":"leaf","pid":1,"tid":0,"ts":5.000,"dur":1.125,"args":{"future":"0.2","parent":"0.1","function":"leaf","worker":1,"host":"node07","argumentBytes":24,"resultBytes":8,"outcome":"finished","retry":true,"submitted":1.000}},
+        {"ph":"X","cat":"future","name":"leaf","pid":1,"tid":0,"ts":5.000,"dur":1.125,"args":{"future":"0.2","parent":"0.1","function":"leaf","worker":1,"host":"node07","argumentBytes":24,"resultBytes":8,"outcome":"finished","retry":true,"submitted":1.000,"sent":1.050,"arrived":4.875}},
         {"ph":"f","bp":"e","cat":"nested","name":"submit","id":3,"pid":1,"tid":0,"ts":5.000},
         {"ph":"C","name":"busy slots","pid":1,"ts":6.125,"args":{"busy":0}},
         {"ph":"C","name":"busy slots","pid":0,"ts":8.000,"args":{"busy":0}}

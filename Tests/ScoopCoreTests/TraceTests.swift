@@ -37,7 +37,7 @@ struct TraceTests {
         #expect(batch.pieces(fittingIn: 1 << 20) == [batch])
     }
 
-    @Test("spans pair start and end per worker, carry submit time and bytes, and a re-run counts as a retry")
+    @Test("spans pair start and end per worker, carry submit, send and arrival times and bytes, and a re-run counts as a retry")
     func assembly() {
         let collector = TraceCollector(localHost: "head")
         collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [square: "square"],
@@ -53,8 +53,26 @@ struct TraceTests {
         let span = trace.spans[0]
         #expect(span.worker == WorkerID(2) && span.started == 210 && span.ended == 310 && span.submitted == 100)
         #expect(span.argumentBytes == 24 && span.resultBytes == 8 && span.function == "square" && span.outcome == .finished)
+        // The run's own arrival (worker 2's), not the lost worker's.
+        #expect(span.sent == 110 && span.arrived == 200)
         #expect(trace.start == 100 && trace.end == 310)
         #expect(collector.finishedWorkers == [.origin, WorkerID(2)])
+    }
+
+    @Test("a future run where it was submitted has no send or arrival time, even when others travelled")
+    func localRunHasNoTransit() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:], events: [
+            event(.submitted, 1, worker: 0, at: 10), event(.submitted, 2, worker: 0, at: 11),
+            event(.spilled, 2, worker: 0, at: 12, bytes: 16),
+            event(.started, 1, worker: 0, at: 20), event(.finished, 1, worker: 0, at: 30),
+        ]))
+        collector.add(TraceBatch(worker: WorkerID(1), host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:], events: [
+            event(.received, 2, worker: 1, at: 15, bytes: 16), event(.started, 2, worker: 1, at: 18),
+            event(.finished, 2, worker: 1, at: 40),
+        ]))
+        let spans = collector.assemble(transport: "zeromq", broker: nil).spans.sorted { $0.future < $1.future }
+        #expect(spans.map(\.sent) == [nil, 12] && spans.map(\.arrived) == [nil, 15])
     }
 
     @Test("concurrent runs of one worker get separate lanes; busy time is capped by its slots")

@@ -104,6 +104,8 @@ struct ChromeTraceEncoder: ~Copyable {
         json.field("outcome", span.outcome.rawValue)
         json.field("retry", span.isRetry)
         if let submitted = span.submitted { time("submitted", submitted) }
+        if let sent = span.sent { time("sent", sent) }
+        if let arrived = span.arrived { time("arrived", arrived) }
         json.endObject()
         json.endObject()
     }

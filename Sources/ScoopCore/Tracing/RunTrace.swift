@@ -18,6 +18,13 @@ public struct RunTrace: Sendable {
         public var host: String
         /// When its owner submitted it (nil if the owner's events are missing).
         public var submitted: UInt64?
+        /// When its owner handed it to the transport to run elsewhere (nil when
+        /// it ran in its owner, or the owner's events are missing).
+        public var sent: UInt64? = nil
+        /// When the worker that ran it received it (nil when it ran in its owner).
+        /// `sent` → `arrived` is its time in transit and in the broker's queue;
+        /// `arrived` → `started`, its wait in the worker.
+        public var arrived: UInt64? = nil
         public var started: UInt64
         public var ended: UInt64
         public var outcome: Outcome

@@ -1,5 +1,6 @@
 /// Turns raw events into spans: pairs each start with its end on the same
-/// worker, attaches the owner's submit time and the bytes that travelled,
+/// worker, attaches the owner's submit (and send) time, when and with how
+/// many bytes it arrived where it ran,
 /// and spreads concurrent runs of one worker over lanes.
 ///
 /// Events are replayed by time on the collector's clock (ties in arrival
@@ -14,6 +15,8 @@ enum TraceAssembly {
     private struct FutureRecord {
         /// When its owner submitted it.
         var submitted: UInt64?
+        /// When its owner handed it to the transport (it left to run elsewhere).
+        var sent: UInt64?
         /// Whether a run of it already ended (another run is a retry).
         var hasRun = false
     }
@@ -30,7 +33,7 @@ enum TraceAssembly {
                       queueSamples: [(time: UInt64, length: Int)], transport: String,
                       broker: RunTrace.BrokerCounters?) -> RunTrace {
         var futures: [FutureID: FutureRecord] = [:]
-        var received: [Key: Int] = [:]
+        var received: [Key: (time: UInt64, bytes: Int)] = [:]
         var open: [Key: OpenRun] = [:]
         var spans: [RunTrace.Span] = []
         let order = replayOrder(of: events, offsets: offsets)
@@ -42,14 +45,15 @@ enum TraceAssembly {
             case .submitted:
                 futures[event.future, default: FutureRecord()].submitted = time
             case .spilled:
-                break
+                futures[event.future, default: FutureRecord()].sent = time
             case .received:
-                received[key] = event.bytes
+                received[key] = (time, event.bytes)
             case .started:
                 open[key] = OpenRun(time: time, parent: event.parent, function: event.function)
             case .finished, .failed, .cancelled:
                 guard let begin = open.removeValue(forKey: key) else { continue }
                 let record = markRun(&futures[event.future, default: FutureRecord()])
+                let arrival = received.isEmpty ? nil : received[key]
                 let outcome: RunTrace.Outcome = switch event.phase {
                 case .failed: .failed
                 case .cancelled: .cancelled
@@ -59,8 +63,9 @@ enum TraceAssembly {
                     future: event.future, parent: begin.parent,
                     function: names[begin.function] ?? "function \(begin.function.rawValue)",
                     worker: worker, host: processes[worker]?.host ?? "?",
-                    submitted: record.submitted, started: begin.time, ended: time, outcome: outcome,
-                    argumentBytes: received.isEmpty ? 0 : received[key] ?? 0, resultBytes: event.bytes,
+                    submitted: record.submitted, sent: arrival == nil ? nil : record.sent, arrived: arrival?.time,
+                    started: begin.time, ended: time, outcome: outcome,
+                    argumentBytes: arrival?.bytes ?? 0, resultBytes: event.bytes,
                     lane: 0, isRetry: record.hasRun))
             }
         }

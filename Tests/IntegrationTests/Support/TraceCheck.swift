@@ -29,7 +29,8 @@ struct ParsedTrace {
     }
 
     /// Every future once, begin and end paired (a complete event with a duration),
-    /// timestamps ordered, submit before start, and every flow linking two existing runs.
+    /// timestamps ordered, submit before start (and before send, arrival and
+    /// start for a future that travelled), and every flow linking two existing runs.
     func checkSchema(sourceLocation: SourceLocation = #_sourceLocation) {
         var last = -Double.infinity
         for event in events where event["ph"] as? String != "M" {
@@ -47,6 +48,12 @@ struct ParsedTrace {
             #expect(span["name"] as? String == args["function"] as? String, "\(span)", sourceLocation: sourceLocation)
             if let submitted = args["submitted"] {
                 #expect(Self.number(submitted) <= Self.number(span["ts"]), "started before it was submitted: \(span)", sourceLocation: sourceLocation)
+            }
+            // A future that travelled: submitted, then sent, then arrived, then started.
+            #expect((args["sent"] == nil) == (args["arrived"] == nil), "a send without an arrival or back: \(span)", sourceLocation: sourceLocation)
+            if let sent = args["sent"], let arrived = args["arrived"] {
+                let times = [args["submitted"].map(Self.number) ?? 0, Self.number(sent), Self.number(arrived), Self.number(span["ts"])]
+                #expect(times == times.sorted(), "out of order (submitted, sent, arrived, started): \(span)", sourceLocation: sourceLocation)
             }
             for key in ["parent", "host", "worker", "argumentBytes", "resultBytes"] {
                 #expect(args[key] != nil, "no \(key) in \(span)", sourceLocation: sourceLocation)
