@@ -45,6 +45,8 @@ extension Integration {
             #expect(value(of: "c-routed", in: dom) == "\(ParsedTrace.integer(trace.run["routed"]))")
             #expect(value(of: "c-dropped", in: dom) == "\(ParsedTrace.integer(trace.run["dropped"]))")
             #expect(value(of: "c-peak-queue", in: dom) == "\(ParsedTrace.integer(trace.run["peakQueueLength"]))")
+            // Futures that ran outside the process that submitted them carry `sent` and `arrived`.
+            #expect(value(of: "c-travelled", in: dom) == "\(spans.filter { ParsedTrace.args($0)["sent"] != nil }.count)")
             // One bar per run of a future in the timeline; the durations table counts every fib.
             #expect(dom.components(separatedBy: "class=\"span\"").count - 1 == spans.count)
             #expect(dom.contains("<tr data-function=\"fib\"><td>fib</td><td class=\"count\">\(spans.count)</td>"))

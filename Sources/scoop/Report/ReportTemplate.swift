@@ -56,6 +56,11 @@ enum ReportTemplate {
           spans.filter(s=>s.pid===pid).forEach(s=>{const a=Math.max(s.ts,from),b=Math.min(s.ts+s.dur,to);if(b>a){changes.push([a,1]);changes.push([b,-1]);}});
           changes.sort((x,y)=>x[0]-y[0]||x[1]-y[1]);let active=0,last=from,total=0;
           for(const [t,d] of changes){total+=Math.min(active,slots)*(t-last);active+=d;last=t;}return total;}
+        // Waits: submit to start (queued anywhere), and send to arrival (transit and the broker's queue).
+        const waited=s=>s.args.submitted===undefined?null:Math.max(0,s.ts-s.args.submitted);
+        const transit=s=>s.args.sent===undefined?null:Math.max(0,s.args.arrived-s.args.sent);
+        function median(values){const v=values.filter(x=>x!==null).sort((a,b)=>a-b);return v.length?v[Math.floor((v.length-1)/2)]:null;}
+        const travelled=spans.filter(s=>s.args.sent!==undefined);
         // Counters.
         const totalSlots=workerPids.reduce((n,p)=>n+processes[p].slots,0);
         const busyAll=workerPids.reduce((n,p)=>n+busyTime(p,0,end),0);
@@ -68,6 +73,9 @@ enum ReportTemplate {
           ['bytes-exact','bytes moved (exact)',spans.reduce((n,s)=>n+s.args.argumentBytes+s.args.resultBytes,0)],
           ['failed','failed',spans.filter(s=>s.args.outcome==='failed').length],
           ['retries','retries',spans.filter(s=>s.args.retry).length],
+          ['wait','median wait to start',median(spans.map(waited))===null?'–':fmt(median(spans.map(waited)))],
+          ['travelled','futures that travelled',travelled.length],
+          ['transit','median transit',travelled.length?fmt(median(travelled.map(transit))):'–'],
           ['routed','messages routed',run.routed||0],
           ['dropped','dropped messages',run.dropped||0],
           ['requeued','re-queued',run.requeued||0],
@@ -125,9 +133,10 @@ enum ReportTemplate {
         path.forEach((s,i)=>{const tr=el('tr',{},ct);[String(i),s.args.future,s.name,processes[s.pid]?processes[s.pid].name:String(s.pid),fmt(s.ts),fmt(s.dur)].forEach(v=>el('td',{},tr,v));});
         // Slowest futures.
         const st=el('table',{id:'slowest-table'},document.getElementById('slowest'));const sh=el('tr',{},st);
-        ['future','function','worker','host','duration','arguments','result','outcome'].forEach(h=>el('th',{},sh,h));
+        ['future','function','worker','host','duration','waited','in transit','arguments','result','outcome'].forEach(h=>el('th',{},sh,h));
+        const orDash=us=>us===null?'–':fmt(us);
         [...spans].sort((a,b)=>b.dur-a.dur).slice(0,10).forEach(s=>{const tr=el('tr',{class:'slow'},st);
-          [s.args.future,s.name,String(s.args.worker),s.args.host,fmt(s.dur),bytes(s.args.argumentBytes),bytes(s.args.resultBytes),s.args.outcome].forEach(v=>el('td',{},tr,v));});
+          [s.args.future,s.name,String(s.args.worker),s.args.host,fmt(s.dur),orDash(waited(s)),orDash(transit(s)),bytes(s.args.argumentBytes),bytes(s.args.resultBytes),s.args.outcome].forEach(v=>el('td',{},tr,v));});
         document.body.setAttribute('data-rendered','yes');
         </script></body></html>
 
