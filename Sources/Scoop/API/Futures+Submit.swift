@@ -75,39 +75,12 @@ public enum Futures {
         let node = try Submission.currentNode("Futures.submit")
         try node.registry.require(function.id, name: function.name)
         try Deadline.validate(timeout)
-        let arguments = (repeat each argument)
-        let body = function.body
-        let encode: @Sendable () throws -> [UInt8] = {
-            var writer = PayloadWriter()
-            try function.encodeArguments(repeat each arguments, into: &writer)
-            return writer.bytes
-        }
-        let run: @Sendable () async throws -> any Sendable
-        if node.options.checkCodec {
-            let name = function.name
-            run = {
-                var reader = PayloadReader(try encode())
-                let call = try function.decodeCall(from: &reader)
-                do {
-                    let value = try await call()
-                    return try Submission.roundTrip(value as! Result, "result of task '\(name)'")
-                } catch let error as ScoopError {
-                    throw error
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    throw Submission.roundTrip(RemoteError(describing: error, function: name), error)
-                }
-            }
-        } else {
-            run = { try await body(repeat each arguments) }
-        }
+        let call = FunctionCall(function, (repeat each argument), checksCodec: node.options.checkCodec)
         let core = Submission.enqueue(
             on: node, function: function.id, functionName: function.name,
             flags: placement == .remote ? .remoteOnly : [],
             mustLeave: placement == .remote,
-            run: run, encodeArguments: encode,
-            decodeResult: Submission.decodeValue(Result.self))
+            call: call)
         if let timeout { Deadline.arm([core], on: node, limit: timeout, function: function.name) }
         return Future(core: core, node: node)
     }

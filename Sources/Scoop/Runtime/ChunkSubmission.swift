@@ -89,7 +89,8 @@ extension Submission {
             }
         }
         return enqueue(on: node, function: function.id, functionName: function.name, flags: .chunk,
-                       costlyToMove: costlyToMove, run: run, encodeArguments: encode, decodeResult: decode)
+                       costlyToMove: costlyToMove,
+                       call: ClosureCall(run: run, encodeArguments: encode, decodeResult: decode))
     }
 
     /// Turns a chunk's result payload into the in-memory shape the local path produces.

@@ -15,8 +15,8 @@ final class FutureCore: Sendable {
 
     let id: FutureID
     let functionName: String
-    /// Turns a result envelope's payload into the typed value (remote futures).
-    let decodeResult: @Sendable (_ payload: [UInt8], _ failed: Bool) -> Outcome
+    /// Decodes the result envelope's payload of a future that ran elsewhere.
+    private let call: any LocalCall
 
     private struct State {
         var phase: Phase = .pending
@@ -27,7 +27,7 @@ final class FutureCore: Sendable {
         var stopped = false
         /// A time limit is armed (its awaiting parent must not run it inline).
         var hasDeadline = false
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Outcome, Never>)] = []
+        var waiters = Waiters()
         var nextWaiterID: UInt64 = 0
         var callbacks: [@Sendable () -> Void] = []
         /// The Swift task running this future here, for cancellation.
@@ -37,11 +37,15 @@ final class FutureCore: Sendable {
     }
     private let state = Mutex(State())
 
-    init(id: FutureID, functionName: String,
-         decodeResult: @escaping @Sendable (_ payload: [UInt8], _ failed: Bool) -> Outcome) {
+    init(id: FutureID, functionName: String, call: any LocalCall) {
         self.id = id
         self.functionName = functionName
-        self.decodeResult = decodeResult
+        self.call = call
+    }
+
+    /// Turns a result envelope's payload into the typed value (futures that ran elsewhere).
+    func decodeResult(_ payload: [UInt8], _ failed: Bool) -> Outcome {
+        call.decodeResult(payload, failed: failed)
     }
 
     var phase: Phase { state.withLock { $0.phase } }
@@ -80,20 +84,20 @@ final class FutureCore: Sendable {
     /// Completes the future. Returns false if it was already complete.
     @discardableResult
     func complete(_ outcome: Outcome) -> Bool {
-        let taken: (waiters: [CheckedContinuation<Outcome, Never>], callbacks: [@Sendable () -> Void])? = state.withLock {
+        let taken: (waiters: Waiters, callbacks: [@Sendable () -> Void])? = state.withLock {
             guard $0.phase != .done else { return nil }
             $0.phase = .done
             $0.outcome = outcome
             $0.task = nil
             $0.onCancel = nil
-            let waiters = $0.waiters.map(\.continuation)
+            let waiters = $0.waiters
             let callbacks = $0.callbacks
-            $0.waiters = []
+            $0.waiters = Waiters()
             $0.callbacks = []
             return (waiters, callbacks)
         }
         guard let taken else { return false }
-        for waiter in taken.waiters { waiter.resume(returning: outcome) }
+        taken.waiters.forEach { $0.resume(returning: outcome) }
         for callback in taken.callbacks { callback() }
         return true
     }
@@ -135,12 +139,16 @@ final class FutureCore: Sendable {
     /// Waits for the outcome. If the waiting task is cancelled, returns a
     /// `CancellationError` failure (the future itself keeps running).
     func wait() async -> Outcome {
-        if let outcome = state.withLock({ $0.outcome }) { return outcome }
-        let waiterID = state.withLock { state -> UInt64 in
+        // One lock for both questions: is it done, and if not, which waiter am I.
+        let start = state.withLock { state -> WaitStart in
+            if let outcome = state.outcome { return .ready(outcome) }
             state.nextWaiterID += 1
-            return state.nextWaiterID
+            return .suspend(waiterID: state.nextWaiterID)
         }
-        return await suspend(as: waiterID)
+        switch start {
+        case .ready(let outcome): return outcome
+        case .suspend(let waiterID): return await suspend(as: waiterID)
+        }
     }
 
     /// Waits at most `timeout`; returns nil when it elapsed first.
@@ -163,12 +171,18 @@ final class FutureCore: Sendable {
 
     /// Suspends until the outcome, a cancellation of the waiting task, or
     /// `resumeWaiter(waiterID:)` from a timer.
+    ///
+    /// The continuation is resumed exactly once, which is why an unchecked
+    /// one is enough (a checked one costs an allocation per wait): it is
+    /// either resumed here at once (the outcome was already there) or stored
+    /// in `waiters`, and only the caller that removes it from `waiters`
+    /// under the lock (`complete` or `resumeWaiter`) resumes it.
     private func suspend(as waiterID: UInt64) async -> Outcome {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
                 let ready: Outcome? = state.withLock {
                     if let outcome = $0.outcome { return outcome }
-                    $0.waiters.append((waiterID, continuation))
+                    $0.waiters.add(waiterID, continuation)
                     return nil
                 }
                 if let ready {
@@ -184,13 +198,44 @@ final class FutureCore: Sendable {
     }
 
     private func resumeWaiter(_ waiterID: UInt64, with outcome: Outcome) {
-        let continuation: CheckedContinuation<Outcome, Never>? = state.withLock {
-            guard let index = $0.waiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
-            return $0.waiters.remove(at: index).continuation
-        }
+        let continuation = state.withLock { $0.waiters.remove(waiterID) }
         continuation?.resume(returning: outcome)
     }
 }
 
 /// Internal marker: a bounded wait elapsed.
 struct TimeoutSignal: Error {}
+
+/// How a wait begins: the outcome is there, or the waiter's id to suspend with.
+private enum WaitStart {
+    case ready(FutureCore.Outcome)
+    case suspend(waiterID: UInt64)
+}
+
+/// The tasks waiting for one future: nearly always one, kept inline (an
+/// array would be allocated for every awaited future), more in an array.
+struct Waiters: Sendable {
+    typealias Continuation = UnsafeContinuation<FutureCore.Outcome, Never>
+    private var first: (id: UInt64, continuation: Continuation)?
+    private var others: [(id: UInt64, continuation: Continuation)] = []
+
+    mutating func add(_ id: UInt64, _ continuation: Continuation) {
+        if first == nil { first = (id, continuation) } else { others.append((id, continuation)) }
+    }
+
+    /// Removes the waiter `id`; nil if it is not waiting (already resumed).
+    mutating func remove(_ id: UInt64) -> Continuation? {
+        if let waiter = first, waiter.id == id {
+            first = others.isEmpty ? nil : others.removeFirst()
+            return waiter.continuation
+        }
+        guard let index = others.firstIndex(where: { $0.id == id }) else { return nil }
+        return others.remove(at: index).continuation
+    }
+
+    /// Calls `body` with every waiter, oldest first.
+    func forEach(_ body: (Continuation) -> Void) {
+        if let first { body(first.continuation) }
+        for waiter in others { body(waiter.continuation) }
+    }
+}

@@ -19,10 +19,8 @@ struct Job: Sendable {
 
 /// What a future submitted here needs to run here or to travel.
 struct LocalWork: Sendable {
-    /// Runs the future in this process.
-    let run: @Sendable () async throws -> any Sendable
-    /// Encodes the arguments, when the future must leave this process.
-    let encodeArguments: @Sendable () throws -> [UInt8]
+    /// Runs it here, or encodes its arguments when it must leave this process.
+    let call: any LocalCall
     let core: FutureCore
 }
 

@@ -111,7 +111,7 @@ final class Node: Sendable {
         guard case .local(let work) = job.work, let transport else { return }
         let payload: [UInt8]
         do {
-            payload = try work.encodeArguments()
+            payload = try work.call.encodeArguments()
         } catch {
             work.core.complete(.failure(ScoopError.codec("arguments of task '\(work.core.functionName)': \(error)")))
             return
@@ -211,7 +211,7 @@ final class Node: Sendable {
                 emit(.started, job)
                 let outcome: FutureCore.Outcome
                 do {
-                    outcome = .success(try await work.run())
+                    outcome = .success(try await work.call.run())
                 } catch {
                     outcome = .failure(error)
                 }

@@ -18,28 +18,24 @@ enum Submission {
         flags: EnvelopeFlags = [],
         mustLeave: Bool = false,
         costlyToMove: Bool = false,
-        run: @escaping @Sendable () async throws -> any Sendable,
-        encodeArguments: @escaping @Sendable () throws -> [UInt8],
-        decodeResult: @escaping @Sendable (_ payload: [UInt8], _ failed: Bool) -> FutureCore.Outcome
+        call: any LocalCall
     ) -> FutureCore {
         let id = node.nextFutureID()
         let parent = TaskContext.current?.future ?? .none
-        let core = FutureCore(id: id, functionName: functionName, decodeResult: decodeResult)
+        let core = FutureCore(id: id, functionName: functionName, call: call)
         let job = Job(id: id, parent: parent, function: function, flags: flags,
-                      work: .local(LocalWork(run: run, encodeArguments: encodeArguments, core: core)))
+                      work: .local(LocalWork(call: call, core: core)))
         node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove)
         return core
     }
 
     /// Decodes a single value result, or the error a failed one carries.
-    static func decodeValue<R: Decodable & Sendable>(_ type: R.Type) -> @Sendable ([UInt8], Bool) -> FutureCore.Outcome {
-        { payload, failed in
-            if failed { return .failure(RemoteError.decodeFailure(payload)) }
-            do {
-                return .success(try PayloadCodec.decode(R.self, from: payload))
-            } catch {
-                return .failure(ScoopError.codec("result of type \(R.self): \(error)"))
-            }
+    static func decodeValue<R: Decodable & Sendable>(_ type: R.Type, _ payload: [UInt8], failed: Bool) -> FutureCore.Outcome {
+        if failed { return .failure(RemoteError.decodeFailure(payload)) }
+        do {
+            return .success(try PayloadCodec.decode(R.self, from: payload))
+        } catch {
+            return .failure(ScoopError.codec("result of type \(R.self): \(error)"))
         }
     }
 
