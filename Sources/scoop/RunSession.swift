@@ -126,7 +126,16 @@ final class RunSession: Sendable {
         let status = await child.wait()
         let worker = WorkerID(child.workerID)
         if child.workerID == 0 {
-            if status != 0 { broker.removeWorker(.origin, reason: "exited with status \(status)") }
+            guard status != 0 else { return }
+            // An origin that ends with an error still sends its last trace
+            // batch and the shutdown before it exits; those may not have been
+            // read yet when its exit is seen. Give them a moment: dropped,
+            // the run would end as if the origin were lost, its workers told so.
+            let deadline = ContinuousClock.now + .seconds(1)
+            while !broker.hasEnded && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+            if !broker.hasEnded { broker.removeWorker(.origin, reason: "exited with status \(status)") }
             return
         }
         let shuttingDown = ending.withLock { $0 }

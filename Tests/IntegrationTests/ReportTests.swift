@@ -45,8 +45,15 @@ extension Integration {
             #expect(value(of: "c-routed", in: dom) == "\(ParsedTrace.integer(trace.run["routed"]))")
             #expect(value(of: "c-dropped", in: dom) == "\(ParsedTrace.integer(trace.run["dropped"]))")
             #expect(value(of: "c-peak-queue", in: dom) == "\(ParsedTrace.integer(trace.run["peakQueueLength"]))")
-            // Futures that ran outside the process that submitted them carry `sent` and `arrived`.
-            #expect(value(of: "c-travelled", in: dom) == "\(spans.filter { ParsedTrace.args($0)["sent"] != nil }.count)")
+            // Futures that left the process that submitted them carry `sent` and `arrived`.
+            let travelled = Set(spans.compactMap { span -> String? in
+                ParsedTrace.args(span)["sent"] == nil ? nil : ParsedTrace.args(span)["future"] as? String
+            })
+            #expect(value(of: "c-travelled", in: dom) == "\(travelled.count)")
+            if !travelled.isEmpty {
+                #expect(value(of: "c-transit", in: dom) != "–" && value(of: "c-transit", in: dom) != nil)
+            }
+            #expect(value(of: "c-wait", in: dom) != "–" && value(of: "c-wait", in: dom) != nil)
             // One bar per run of a future in the timeline; the durations table counts every fib.
             #expect(dom.components(separatedBy: "class=\"span\"").count - 1 == spans.count)
             #expect(dom.contains("<tr data-function=\"fib\"><td>fib</td><td class=\"count\">\(spans.count)</td>"))

@@ -59,7 +59,7 @@ struct TraceTests {
         #expect(collector.finishedWorkers == [.origin, WorkerID(2)])
     }
 
-    @Test("a future run where it was submitted has no send or arrival time, even when others travelled")
+    @Test("a future run where it was submitted has no send or arrival time, even when others travelled; one given back to its owner has both")
     func localRunHasNoTransit() {
         let collector = TraceCollector(localHost: "head")
         collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:], events: [
@@ -71,8 +71,15 @@ struct TraceTests {
             event(.received, 2, worker: 1, at: 15, bytes: 16), event(.started, 2, worker: 1, at: 18),
             event(.finished, 2, worker: 1, at: 40),
         ]))
+        // Future 3 left its owner and the broker gave it back: it ran there, after it arrived.
+        collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:], events: [
+            event(.submitted, 3, worker: 0, at: 41), event(.spilled, 3, worker: 0, at: 42, bytes: 16),
+            event(.received, 3, worker: 0, at: 50, bytes: 16), event(.started, 3, worker: 0, at: 51),
+            event(.finished, 3, worker: 0, at: 60),
+        ]))
         let spans = collector.assemble(transport: "zeromq", broker: nil).spans.sorted { $0.future < $1.future }
-        #expect(spans.map(\.sent) == [nil, 12] && spans.map(\.arrived) == [nil, 15])
+        #expect(spans.map(\.sent) == [nil, 12, 42] && spans.map(\.arrived) == [nil, 15, 50])
+        #expect(spans.map(\.worker) == [.origin, WorkerID(1), .origin])
     }
 
     @Test("concurrent runs of one worker get separate lanes; busy time is capped by its slots")

@@ -17,7 +17,10 @@ import Testing
             for value in 0..<3_000 {
                 #expect(try await Futures.submit(Self.quick, value, placement: .remote).value == value + 1)
             }
-            #expect(try await Futures.submit(Self.probe, placement: .remote).value == 1)
+            // The probe itself, registered or not yet: its task may run before
+            // `start` registers it (the task is made outside the node's lock).
+            let running = try await Futures.submit(Self.probe, placement: .remote).value
+            #expect((0...1).contains(running), "\(running) remote futures registered after 3,000 ended")
         }
     }
 

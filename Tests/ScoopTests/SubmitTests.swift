@@ -63,12 +63,17 @@ import Testing
         #expect(calls.current == 2)
     }
 
-    @Test func timeoutThrowsAndTheFutureKeepsRunning() async throws {
+    /// A task that returns 7 once `gate` fires, and the gate.
+    static func gatedSeven() -> (gate: Signal, function: TaskFunction<Int>) {
         let gate = Signal()
-        let waiter = TaskFunction("test.waiter") { () -> Int in
+        return (gate, TaskFunction("test.waiter") { () -> Int in
             await gate.wait()
             return 7
-        }
+        })
+    }
+
+    @Test func timeoutThrowsAndTheFutureKeepsRunning() async throws {
+        let (gate, waiter) = Self.gatedSeven()
         try await withPool(functions: Fixtures.all + [waiter]) { () async throws in
             let future = try Futures.submit(waiter)
             await #expect(throws: ScoopError.self) { try await future.value(timeout: .milliseconds(50)) }
@@ -80,6 +85,43 @@ import Testing
             #expect(!future.isDone)
             gate.fire()
             #expect(try await future.value(timeout: .seconds(30)) == 7)
+        }
+    }
+
+    @Test("a tiny timeout always times out: its timer starts only once the waiter is registered")
+    func tinyTimeoutsNeverHang() async throws {
+        let (gate, waiter) = Self.gatedSeven()
+        try await withPool(functions: Fixtures.all + [waiter]) { () async throws in
+            let future = try Futures.submit(waiter)
+            // A timer that fired before the waiter was registered found nobody
+            // to wake, and that wait lasted until the future completed (here:
+            // never). The window is narrow (the old code passed this test on
+            // the development machine: the timer's sleep outlasts it), so this
+            // guards the behaviour rather than reproduces the race; the
+            // group's own limit turns a hang into a failure.
+            let timedOut = try await withThrowingTaskGroup(of: Int?.self) { group in
+                group.addTask {
+                    var count = 0
+                    for _ in 0..<500 {
+                        do {
+                            _ = try await future.value(timeout: .nanoseconds(1))
+                        } catch let error as ScoopError where "\(error)".contains("did not complete within") {
+                            count += 1
+                        }
+                    }
+                    return count
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(60))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            #expect(timedOut == 500, "a wait with a 1 ns timeout hung (or returned a value)")
+            gate.fire()
+            #expect(try await future.value == 7)
         }
     }
 

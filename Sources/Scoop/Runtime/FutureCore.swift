@@ -15,8 +15,6 @@ final class FutureCore: Sendable {
 
     let id: FutureID
     let functionName: String
-    /// Decodes the result envelope's payload of a future that ran elsewhere.
-    private let call: any LocalCall
 
     private struct State {
         var phase: Phase = .pending
@@ -34,18 +32,29 @@ final class FutureCore: Sendable {
         var task: Task<Void, Never>?
         /// What to do when cancelled while not running here (tell the broker).
         var onCancel: (@Sendable () -> Void)?
+        /// The future's function and arguments, kept to decode a result that
+        /// comes back from elsewhere; released at completion, so that a
+        /// `Future` held after it finished does not keep its arguments alive.
+        var call: (any LocalCall)?
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(id: FutureID, functionName: String, call: any LocalCall) {
         self.id = id
         self.functionName = functionName
-        self.call = call
+        var initial = State()
+        initial.call = call
+        state = Mutex(initial)
     }
 
-    /// Turns a result envelope's payload into the typed value (futures that ran elsewhere).
+    /// Turns a result envelope's payload into the typed value (futures that
+    /// ran elsewhere). A future already complete has nothing to decode with:
+    /// the failure returned is then ignored by ``complete(_:)``.
     func decodeResult(_ payload: [UInt8], _ failed: Bool) -> Outcome {
-        call.decodeResult(payload, failed: failed)
+        guard let call = state.withLock({ $0.call }) else {
+            return .failure(ScoopError.internalInconsistency("a result for future \(id), which is already complete"))
+        }
+        return call.decodeResult(payload, failed: failed)
     }
 
     var phase: Phase { state.withLock { $0.phase } }
@@ -84,17 +93,18 @@ final class FutureCore: Sendable {
     /// Completes the future. Returns false if it was already complete.
     @discardableResult
     func complete(_ outcome: Outcome) -> Bool {
-        let taken: (waiters: Waiters, callbacks: [@Sendable () -> Void])? = state.withLock {
+        // The call (arguments) is released after the lock, with the rest taken out.
+        let taken: (waiters: Waiters, callbacks: [@Sendable () -> Void], call: (any LocalCall)?)? = state.withLock {
             guard $0.phase != .done else { return nil }
             $0.phase = .done
             $0.outcome = outcome
             $0.task = nil
             $0.onCancel = nil
-            let waiters = $0.waiters
-            let callbacks = $0.callbacks
+            let taken = ($0.waiters, $0.callbacks, $0.call)
             $0.waiters = Waiters()
             $0.callbacks = []
-            return (waiters, callbacks)
+            $0.call = nil
+            return taken
         }
         guard let taken else { return false }
         taken.waiters.forEach { $0.resume(returning: outcome) }
@@ -152,19 +162,31 @@ final class FutureCore: Sendable {
     }
 
     /// Waits at most `timeout`; returns nil when it elapsed first.
+    ///
+    /// The timer starts once the waiter is registered: a timer that fired
+    /// before would find no waiter to resume, and the wait would last until
+    /// the future completed (with a tiny timeout, possibly never).
     func wait(timeout: Duration) async -> Outcome? {
-        if let outcome = state.withLock({ $0.outcome }) { return outcome }
-        let waiterID = state.withLock { state -> UInt64 in
+        let start = state.withLock { state -> WaitStart in
+            if let outcome = state.outcome { return .ready(outcome) }
             state.nextWaiterID += 1
-            return state.nextWaiterID
+            return .suspend(waiterID: state.nextWaiterID)
         }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            if Task.isCancelled { return }
-            self?.resumeWaiter(waiterID, with: .failure(TimeoutSignal()))
+        let waiterID: UInt64
+        switch start {
+        case .ready(let outcome): return outcome
+        case .suspend(let id): waiterID = id
         }
-        let outcome = await suspend(as: waiterID)
-        timer.cancel()
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        let outcome = await suspend(as: waiterID) {
+            let task = Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                if Task.isCancelled { return }
+                self?.resumeWaiter(waiterID, with: .failure(TimeoutSignal()))
+            }
+            timer.withLock { $0 = task }
+        }
+        timer.withLock { $0?.cancel() }
         if case .failure(let error) = outcome, error is TimeoutSignal { return nil }
         return outcome
     }
@@ -177,7 +199,10 @@ final class FutureCore: Sendable {
     /// either resumed here at once (the outcome was already there) or stored
     /// in `waiters`, and only the caller that removes it from `waiters`
     /// under the lock (`complete` or `resumeWaiter`) resumes it.
-    private func suspend(as waiterID: UInt64) async -> Outcome {
+    ///
+    /// `registered` runs once the waiter is registered (not when the outcome
+    /// was already there), before the waiting task can resume.
+    private func suspend(as waiterID: UInt64, registered: (() -> Void)? = nil) async -> Outcome {
         await withTaskCancellationHandler {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Outcome, Never>) in
                 let ready: Outcome? = state.withLock {
@@ -187,7 +212,10 @@ final class FutureCore: Sendable {
                 }
                 if let ready {
                     continuation.resume(returning: ready)
-                } else if Task.isCancelled {
+                    return
+                }
+                registered?()
+                if Task.isCancelled {
                     // The cancellation handler may have run before the waiter was registered.
                     resumeWaiter(waiterID, with: .failure(CancellationError()))
                 }

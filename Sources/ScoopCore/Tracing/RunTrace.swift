@@ -18,12 +18,14 @@ public struct RunTrace: Sendable {
         public var host: String
         /// When its owner submitted it (nil if the owner's events are missing).
         public var submitted: UInt64?
-        /// When its owner handed it to the transport to run elsewhere (nil when
-        /// it ran in its owner, or the owner's events are missing).
+        /// When its owner handed it to the transport (nil when it never left
+        /// its owner, or the owner's events are missing).
         public var sent: UInt64? = nil
-        /// When the worker that ran it received it (nil when it ran in its owner).
-        /// `sent` → `arrived` is its time in transit and in the broker's queue;
-        /// `arrived` → `started`, its wait in the worker.
+        /// When the worker that ran it received it from the transport (nil when
+        /// it never left its owner; a future the broker gave back to its owner
+        /// has both). `sent` → `arrived` is its time in transit and in the
+        /// broker's queue (for a run after a lost worker, also the lost run and
+        /// the time to notice the loss); `arrived` → `started`, its wait in the worker.
         public var arrived: UInt64? = nil
         public var started: UInt64
         public var ended: UInt64

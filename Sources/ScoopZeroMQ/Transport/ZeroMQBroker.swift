@@ -112,6 +112,9 @@ public final class ZeroMQBroker: Sendable {
         }
     }
 
+    /// Whether the run has ended (the origin's shutdown, or its loss).
+    public var hasEnded: Bool { state.withLock { $0.finished != nil } }
+
     /// Removes a worker known to be gone (its process exited, or it stopped
     /// answering heartbeats): its futures are re-queued (see ``BrokerCore/remove(_:)``).
     public func removeWorker(_ worker: WorkerID, reason: String) {

@@ -59,8 +59,10 @@ enum ReportTemplate {
         // Waits: submit to start (queued anywhere), and send to arrival (transit and the broker's queue).
         const waited=s=>s.args.submitted===undefined?null:Math.max(0,s.ts-s.args.submitted);
         const transit=s=>s.args.sent===undefined?null:Math.max(0,s.args.arrived-s.args.sent);
+        // The median; of an even count, the lower of the two middle values.
         function median(values){const v=values.filter(x=>x!==null).sort((a,b)=>a-b);return v.length?v[Math.floor((v.length-1)/2)]:null;}
         const travelled=spans.filter(s=>s.args.sent!==undefined);
+        const medianWait=median(spans.map(waited));
         // Counters.
         const totalSlots=workerPids.reduce((n,p)=>n+processes[p].slots,0);
         const busyAll=workerPids.reduce((n,p)=>n+busyTime(p,0,end),0);
@@ -73,8 +75,8 @@ enum ReportTemplate {
           ['bytes-exact','bytes moved (exact)',spans.reduce((n,s)=>n+s.args.argumentBytes+s.args.resultBytes,0)],
           ['failed','failed',spans.filter(s=>s.args.outcome==='failed').length],
           ['retries','retries',spans.filter(s=>s.args.retry).length],
-          ['wait','median wait to start',median(spans.map(waited))===null?'–':fmt(median(spans.map(waited)))],
-          ['travelled','futures that travelled',travelled.length],
+          ['wait','median wait to start',medianWait===null?'–':fmt(medianWait)],
+          ['travelled','futures that travelled',new Set(travelled.map(s=>s.args.future)).size],
           ['transit','median transit',travelled.length?fmt(median(travelled.map(transit))):'–'],
           ['routed','messages routed',run.routed||0],
           ['dropped','dropped messages',run.dropped||0],
