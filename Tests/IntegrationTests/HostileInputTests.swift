@@ -106,9 +106,12 @@ extension Integration {
         @Test("--max-message-size: a task larger than the limit fails with a clear error before it is sent; smaller ones pass")
         func messageSizeLimit() async throws {
             // Chunks of 1,000 numbers (about 8 KB) cannot leave the origin under a 4 KiB limit;
-            // a window of 64 chunks makes some of them leave.
+            // a window of 64 chunks makes some of them leave. Each chunk does some work
+            // (2,000 steps per number, a few milliseconds a chunk): without it the
+            // origin's own slot could run the chunks as fast as they are placed,
+            // and none would have to leave.
             let tooLarge = try await scoop(["run", "-v", "-n", "2", "--max-message-size", "4K", "--",
-                                            Products.path("lazymap"), "100000", "1000", "0", "64"])
+                                            Products.path("lazymap"), "100000", "1000", "2000", "64"])
             #expect(tooLarge.status == 1, "\(tooLarge)")
             #expect(tooLarge.stdout.contains("message too large: the arguments of task 'lazymap.oddNumber'"), "\(tooLarge)")
             #expect(tooLarge.stdout.contains("more than the limit of 4096"), "\(tooLarge)")
