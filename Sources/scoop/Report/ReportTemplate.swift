@@ -77,7 +77,7 @@ enum ReportTemplate {
           ['retries','retries',spans.filter(s=>s.args.retry).length],
           ['wait','median wait to start',medianWait===null?'–':fmt(medianWait)],
           ['travelled','futures that travelled',new Set(travelled.map(s=>s.args.future)).size],
-          ['transit','median transit',travelled.length?fmt(median(travelled.map(transit))):'–'],
+          ['transit','median send → arrival',travelled.length?fmt(median(travelled.map(transit))):'–'],
           ['routed','messages routed',run.routed||0],
           ['dropped','dropped messages',run.dropped||0],
           ['requeued','re-queued',run.requeued||0],
@@ -135,7 +135,7 @@ enum ReportTemplate {
         path.forEach((s,i)=>{const tr=el('tr',{},ct);[String(i),s.args.future,s.name,processes[s.pid]?processes[s.pid].name:String(s.pid),fmt(s.ts),fmt(s.dur)].forEach(v=>el('td',{},tr,v));});
         // Slowest futures.
         const st=el('table',{id:'slowest-table'},document.getElementById('slowest'));const sh=el('tr',{},st);
-        ['future','function','worker','host','duration','waited','in transit','arguments','result','outcome'].forEach(h=>el('th',{},sh,h));
+        ['future','function','worker','host','duration','waited','sent → arrived','arguments','result','outcome'].forEach(h=>el('th',{},sh,h));
         const orDash=us=>us===null?'–':fmt(us);
         [...spans].sort((a,b)=>b.dur-a.dur).slice(0,10).forEach(s=>{const tr=el('tr',{class:'slow'},st);
           [s.args.future,s.name,String(s.args.worker),s.args.host,fmt(s.dur),orDash(waited(s)),orDash(transit(s)),bytes(s.args.argumentBytes),bytes(s.args.resultBytes),s.args.outcome].forEach(v=>el('td',{},tr,v));});
