@@ -149,13 +149,7 @@ final class FutureCore: Sendable {
     /// Waits for the outcome. If the waiting task is cancelled, returns a
     /// `CancellationError` failure (the future itself keeps running).
     func wait() async -> Outcome {
-        // One lock for both questions: is it done, and if not, which waiter am I.
-        let start = state.withLock { state -> WaitStart in
-            if let outcome = state.outcome { return .ready(outcome) }
-            state.nextWaiterID += 1
-            return .suspend(waiterID: state.nextWaiterID)
-        }
-        switch start {
+        switch beginWait() {
         case .ready(let outcome): return outcome
         case .suspend(let waiterID): return await suspend(as: waiterID)
         }
@@ -167,13 +161,8 @@ final class FutureCore: Sendable {
     /// before would find no waiter to resume, and the wait would last until
     /// the future completed (with a tiny timeout, possibly never).
     func wait(timeout: Duration) async -> Outcome? {
-        let start = state.withLock { state -> WaitStart in
-            if let outcome = state.outcome { return .ready(outcome) }
-            state.nextWaiterID += 1
-            return .suspend(waiterID: state.nextWaiterID)
-        }
         let waiterID: UInt64
-        switch start {
+        switch beginWait() {
         case .ready(let outcome): return outcome
         case .suspend(let id): waiterID = id
         }
@@ -189,6 +178,15 @@ final class FutureCore: Sendable {
         timer.withLock { $0?.cancel() }
         if case .failure(let error) = outcome, error is TimeoutSignal { return nil }
         return outcome
+    }
+
+    /// One lock for both questions: is it done, and if not, which waiter am I.
+    private func beginWait() -> WaitStart {
+        state.withLock { state in
+            if let outcome = state.outcome { return .ready(outcome) }
+            state.nextWaiterID += 1
+            return .suspend(waiterID: state.nextWaiterID)
+        }
     }
 
     /// Suspends until the outcome, a cancellation of the waiting task, or
