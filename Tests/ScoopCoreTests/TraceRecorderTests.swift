@@ -68,6 +68,50 @@ struct TraceRecorderTests {
         }
     }
 
+    @Test("every phase, byte count and identifier comes back as recorded, across chunk boundaries")
+    func packedEventsRoundTrip() {
+        let recorder = TraceRecorder()
+        let phases: [TraceEvent.Phase] = [.submitted, .started, .finished, .failed, .cancelled, .spilled, .received]
+        // Byte counts past 32 bits and negative-looking bit patterns must survive too.
+        let sizes = [0, 1, 4096, Int(UInt32.max) + 5, Int.max]
+        // Enough events, a fifth of them two records long, to cross a chunk
+        // boundary at every offset: a two-record event never splits across chunks.
+        let count = 3 * ThreadEventLog.chunkCapacity + 7
+        var expected: [TraceEvent] = []
+        for index in 0..<count {
+            let event = TraceEvent(phase: phases[index % phases.count],
+                                   future: FutureID(owner: WorkerID(index % 5), sequence: UInt64(index) << 20),
+                                   parent: index % 3 == 0 ? .none : FutureID(owner: .origin, sequence: UInt64.max >> 16),
+                                   function: FunctionID(rawValue: UInt32.max - UInt32(index)),
+                                   worker: WorkerID(rawValue: UInt32.max - 1), timestampNanoseconds: 0,
+                                   bytes: sizes[index % sizes.count])
+            recorder.record(event.phase, future: event.future, parent: event.parent, function: event.function,
+                            worker: event.worker, bytes: event.bytes)
+            expected.append(event)
+        }
+        let taken = recorder.take()
+        #expect(taken.count == count)
+        // One thread's events keep their order; the timestamps are the clock's, not compared here.
+        let stripped = taken.map { event in
+            var event = event
+            event.timestampNanoseconds = 0
+            return event
+        }
+        #expect(stripped == expected)
+        #expect(zip(taken, taken.dropFirst()).allSatisfy { $0.timestampNanoseconds <= $1.timestampNanoseconds })
+    }
+
+    @Test("a packed timestamp before its log's base (another core's counter, a little behind) keeps its sign")
+    func packedTimestampBeforeBase() {
+        let base: UInt64 = 1 << 40
+        for ticks in [base - 1_000, base, base + 1_000, base + (1 << 50)] {
+            let packed = PackedTraceEvent(phase: .started, future: FutureID(rawValue: 1), parent: .none,
+                                          function: FunctionID(rawValue: 2), worker: .origin,
+                                          ticks: ticks, baseTicks: base, hasBytes: false)
+            #expect(packed.unpacked(baseTicks: base, bytesRecord: nil).timestampNanoseconds == ticks)
+        }
+    }
+
     @Test("the trace clock's conversion follows the monotonic clock")
     func clockConversion() {
         TraceClock.start()

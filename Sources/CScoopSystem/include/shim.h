@@ -1,9 +1,9 @@
 // Small system facilities Swift cannot reach directly: the CPU's cycle
 // counter, for trace timestamps (no pipeline serialization, unlike
 // clock_gettime), a thread-local trace cursor (one thread-pointer-relative
-// load, where pthread_getspecific is a call and two loads), and a scheduler hint
-// for the threads that move messages. Everything is inline here except the
-// cursor's storage (trace_cursor.c).
+// load, where pthread_getspecific is a call and two loads), a prefetch hint
+// for the trace log, and a scheduler hint for the threads that move messages.
+// Everything is inline here except the cursor's storage (trace_cursor.c).
 #ifndef SCOOP_SYSTEM_SHIM_H
 #define SCOOP_SYSTEM_SHIM_H
 
@@ -82,6 +82,12 @@ static inline int scoop_request_short_slice(uint64_t nanoseconds) {
     (void)nanoseconds;
     return ENOSYS;
 #endif
+}
+
+/// Asks the CPU to bring the cache line at `address` close, to be written
+/// soon (a hint: never faults, does nothing where not supported).
+static inline void scoop_prefetch_for_writing(const void *address) {
+    __builtin_prefetch(address, 1, 3);
 }
 
 #endif

@@ -10,28 +10,38 @@ import Synchronization
 /// ``NodeTransport`` to the broker. Thread-safe: state is behind one mutex,
 /// and no lock is held while user code, continuations or sends run.
 final class Node: Sendable {
-    let workerID: WorkerID
     /// Processes in the pool, as the transport knows it (the broker's welcome can update it).
     var workerCount: Int { transport?.workerCount ?? 1 }
-    let slotCount: Int
+
+    // Field order matters for speed (see ``CacheLineGap``): every retain and
+    // release of the node writes its header, and every future takes `state`'s
+    // lock, from both threads; a field read on every future must share a cache
+    // line with neither, or each read misses.
+
+    // Cold: read at start-up, in logs and on rare paths (beside the header).
     let transportKind: TransportKind
     let hostName: String
-    let registry: Registry
-    let options: PoolOptions
-    let transport: (any NodeTransport)?
     let logger: Logger
-    let constants = SharedConstantTable()
+    let options: PoolOptions
     /// This process's tracing, when `SCOOP_TRACE` turned it on.
     let tracing: ProcessTracing?
+    /// Results that arrived for a future already complete here (timed out,
+    /// cancelled, or failed when the pool was lost): ignored, counted.
+    let ignoredResults = Atomic<Int>(0)
+    private let gapAfterHeader = CacheLineGap()
+
+    // Hot and read-only: read on every future, written only by `init`.
+    let workerID: WorkerID
+    let slotCount: Int
+    let transport: (any NodeTransport)?
+    let registry: Registry
+    let constants = SharedConstantTable()
     /// Where ``emit(_:_:bytes:)`` records (the tracing's recorder, held
     /// directly: no existential to copy, retain and release per event).
     private let traceRecorder: TraceRecorder?
     /// The progress bar of the program's maps (origin only, when shown).
     let progress: MapProgress?
-    private let sequence = Atomic<UInt64>(0)
-    /// Results that arrived for a future already complete here (timed out,
-    /// cancelled, or failed when the pool was lost): ignored, counted.
-    let ignoredResults = Atomic<Int>(0)
+    private let gapBeforeCounters = CacheLineGap()
 
     private struct State {
         var policy: WorkerQueuePolicy<Job>
@@ -46,7 +56,13 @@ final class Node: Sendable {
         var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
     }
+
+    // Hot and written on every future, each on its own line: a submit's
+    // increment must not take the line from a thread holding the lock.
+    private let sequence = Atomic<UInt64>(0)
+    private let gapBeforeState = CacheLineGap()
     private let state: Mutex<State>
+    private let gapAfterState = CacheLineGap()
     private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
 
     init(workerID: WorkerID, slots: Int, transportKind: TransportKind, hostName: String,
