@@ -4,8 +4,7 @@ import Glibc
 import CScoopSystem
 import Synchronization
 
-/// The events one thread recorded for one ``TraceRecorder``, in chunks of
-/// ``PackedTraceEvent`` records.
+/// The events one thread recorded for one ``TraceRecorder``, in chunks.
 ///
 /// Threading: **one writer and serialized readers.** Only the thread that
 /// created the log calls ``append(phase:future:parent:function:worker:ticks:bytes:)``
@@ -18,12 +17,12 @@ import Synchronization
 /// one handed over, only under the lock. That contract is why the class is
 /// `@unchecked Sendable`.
 final class ThreadEventLog: @unchecked Sendable {
-    /// Records per chunk (128 KiB).
+    /// Events per chunk (about 200 KB).
     static let chunkCapacity = 4096
 
     /// A chunk the writer has left, with how far a reader already took it.
     private struct FullChunk {
-        let base: UnsafeMutablePointer<PackedTraceEvent>
+        let base: UnsafeMutablePointer<TraceEvent>
         let count: Int
         let readFrom: Int
     }
@@ -40,20 +39,16 @@ final class ThreadEventLog: @unchecked Sendable {
     private let gapBefore = CacheLineGap()
     // The contract above orders every access; run-time exclusivity checks would cost more than the append.
     /// The chunk being written. Changed by the writer under `shared`'s lock; read by readers under it.
-    @exclusivity(unchecked) private var base: UnsafeMutablePointer<PackedTraceEvent>
+    @exclusivity(unchecked) private var base: UnsafeMutablePointer<TraceEvent>
     /// The writer's cursor in `base` (writer only).
     @exclusivity(unchecked) private var count = 0
     /// How many events of `base` a reader may copy.
     private let published = Atomic<Int>(0)
     private let shared = Mutex(Shared())
-    /// The ticks that records' timestamps count from (about the first event's).
-    private let baseTicks: UInt64
     /// The same, towards whatever comes after this object.
     private let gapAfter = CacheLineGap()
 
-    /// A log whose timestamps count from `baseTicks` (now, in ``TraceClock`` ticks).
-    init(baseTicks: UInt64) {
-        self.baseTicks = baseTicks
+    init() {
         base = Self.allocateChunk()
     }
 
@@ -64,22 +59,19 @@ final class ThreadEventLog: @unchecked Sendable {
         }
     }
 
-    /// Adds one event, its fields stored straight into the chunk (and a
-    /// second record for a byte count other than 0). Only the log's own thread calls this.
+    /// Adds one event, its fields stored straight into the chunk. Only the log's own thread calls this.
     @inline(__always)
     func append(phase: TraceEvent.Phase, future: FutureID, parent: FutureID, function: FunctionID,
                 worker: WorkerID, ticks: UInt64, bytes: Int) {
-        let records = bytes == 0 ? 1 : 2
-        if count > Self.chunkCapacity - records { startChunk() }
+        if count == Self.chunkCapacity { startChunk() }
         let slot = base + count
-        slot.initialize(to: PackedTraceEvent(phase: phase, future: future, parent: parent, function: function,
-                                             worker: worker, ticks: ticks, baseTicks: baseTicks, hasBytes: records == 2))
-        if records == 2 { (slot + 1).initialize(to: .bytesRecord(bytes)) }
-        // The line after next, ready for writing when the thread gets there:
-        // the events of small futures come far apart, too slowly for the
-        // hardware to see a stream, and the store would wait for the line.
+        slot.initialize(to: TraceEvent(phase: phase, future: future, parent: parent, function: function,
+                                       worker: worker, timestampNanoseconds: ticks, bytes: bytes))
+        // Four events (three lines) ahead, made ready for writing before the thread gets
+        // there: a small future's events come too far apart for the hardware
+        // prefetcher to see a stream, and each new line's first store would wait.
         scoop_prefetch_for_writing(slot + 4)
-        count += records
+        count += 1
         published.store(count, ordering: .releasing)
     }
 
@@ -95,48 +87,36 @@ final class ThreadEventLog: @unchecked Sendable {
         }
     }
 
-    /// Appends every event not taken yet to `events` (timestamps in ticks),
-    /// oldest first, and frees the chunks read to the end.
+    /// Appends every event not taken yet to `events`, oldest first, and frees the chunks read to the end.
     func drain(into events: inout [TraceEvent]) {
         shared.withLock { shared in
             for chunk in shared.full {
-                unpack(chunk.base, from: chunk.readFrom, to: chunk.count, into: &events)
+                events.append(contentsOf: UnsafeBufferPointer(start: chunk.base + chunk.readFrom,
+                                                              count: chunk.count - chunk.readFrom))
                 Self.free(chunk.base, count: chunk.count)
             }
             shared.full.removeAll()
             let end = published.load(ordering: .acquiring)
-            unpack(base, from: shared.readFrom, to: end, into: &events)
+            events.append(contentsOf: UnsafeBufferPointer(start: base + shared.readFrom, count: end - shared.readFrom))
             shared.readFrom = end
-        }
-    }
-
-    /// Called under `shared`'s lock.
-    private func unpack(_ chunk: UnsafeMutablePointer<PackedTraceEvent>, from start: Int, to end: Int,
-                        into events: inout [TraceEvent]) {
-        var index = start
-        while index < end {
-            let record = chunk[index]
-            let bytes = record.hasBytes ? chunk[index + 1] : nil
-            events.append(record.unpacked(baseTicks: baseTicks, bytesRecord: bytes))
-            index += record.hasBytes ? 2 : 1
         }
     }
 
     // MARK: Chunk memory
 
-    private static let chunkBytes = chunkCapacity * MemoryLayout<PackedTraceEvent>.stride
+    private static let chunkBytes = chunkCapacity * MemoryLayout<TraceEvent>.stride
 
     /// A chunk whose pages are mapped at once (`MAP_POPULATE`): one system
     /// call instead of a page fault every ~85 events on the recording path.
-    private static func allocateChunk() -> UnsafeMutablePointer<PackedTraceEvent> {
+    private static func allocateChunk() -> UnsafeMutablePointer<TraceEvent> {
         let raw = mmap(nil, chunkBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
         guard let raw, raw != MAP_FAILED else {
             fatalError("trace: no memory for \(chunkBytes) more bytes of events (mmap: \(String(cString: strerror(errno))))")
         }
-        return raw.bindMemory(to: PackedTraceEvent.self, capacity: chunkCapacity)
+        return raw.bindMemory(to: TraceEvent.self, capacity: chunkCapacity)
     }
 
-    private static func free(_ chunk: UnsafeMutablePointer<PackedTraceEvent>, count: Int) {
+    private static func free(_ chunk: UnsafeMutablePointer<TraceEvent>, count: Int) {
         chunk.deinitialize(count: count)
         munmap(chunk, chunkBytes)
     }

@@ -123,7 +123,7 @@ public struct TraceBatch: Sendable, Equatable {
 }
 
 extension TraceEvent.Phase {
-    /// The phase's code in a ``TraceBatch`` and a ``PackedTraceEvent`` (3 bits).
+    /// The phase's code in a ``TraceBatch``.
     var code: UInt8 {
         switch self {
         case .submitted: 1

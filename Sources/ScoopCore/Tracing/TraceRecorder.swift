@@ -51,7 +51,7 @@ public final class TraceRecorder: Sendable {
                           ticks: ticks, bytes: bytes)
             }
         } else {
-            log(for: cursor, ticks: ticks).append(phase: phase, future: future, parent: parent, function: function,
+            log(for: cursor).append(phase: phase, future: future, parent: parent, function: function,
                                     worker: worker, ticks: ticks, bytes: bytes)
         }
     }
@@ -60,13 +60,13 @@ public final class TraceRecorder: Sendable {
     /// also the thread's cursor. The thread's slot remembers the logs of the
     /// last few recorders, for threads that alternate between them.
     @inline(never)
-    private func log(for cursor: UnsafeMutablePointer<scoop_trace_cursor>, ticks: UInt64) -> ThreadEventLog {
+    private func log(for cursor: UnsafeMutablePointer<scoop_trace_cursor>) -> ThreadEventLog {
         let slot = ThreadTraceSlot.current(key: slotKey)
         let log: ThreadEventLog
         if let known = slot._withUnsafeGuaranteedRef({ $0.log(for: identity) }) {
             log = known.takeUnretainedValue()
         } else {
-            log = ThreadEventLog(baseTicks: ticks)
+            log = ThreadEventLog()
             logs.withLock { $0.append(log) }
             slot._withUnsafeGuaranteedRef { $0.remember(log, for: identity) }
         }
