@@ -56,8 +56,10 @@ struct RunPlan: Sendable {
         return "tcp://*:*"
     }
 
-    /// The broker address a worker on `placement` connects to.
-    func brokerAddress(for placement: Placement, port: String) -> String {
+    /// The broker address a worker on `placement` connects to: the broker's
+    /// `localEndpoint` (a Unix socket) when it has one and the worker runs here.
+    func brokerAddress(for placement: Placement, port: String, localEndpoint: String? = nil) -> String {
+        if placement.isLocal, let localEndpoint { return localEndpoint }
         // A broker bound to one interface is reached at that address, also from here.
         let bound = bindAddress.dropFirst("tcp://".count).split(separator: ":").first.map(String.init) ?? "*"
         if bound != "*" && bound != "127.0.0.1" { return "tcp://\(bound):\(port)" }

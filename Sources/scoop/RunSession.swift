@@ -45,7 +45,11 @@ final class RunSession: Sendable {
         var brokerLogger = Logger(label: "scoop.broker")
         brokerLogger.logLevel = logger.logLevel
         brokerLogger[metadataKey: "host"] = "\(LocalHost.hostname)"
-        let broker = try ZeroMQBroker(bindTo: plan.bindAddress, workerCount: plan.workerCount,
+        // Workers on this host reach the broker over a Unix socket (others over TCP).
+        let localSocket = plan.placements.contains(where: \.isLocal)
+            ? LocalBrokerSocket.make(environment: ProcessInfo.processInfo.environment) : nil
+        defer { localSocket?.remove() }
+        let broker = try ZeroMQBroker(bindTo: plan.bindAddress, localAddress: localSocket?.endpoint, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
                                       heartbeat: heartbeat, curve: keys?.server, maxWorkerLosses: plan.maxWorkerLosses,
                                       maxMessageSize: plan.maxMessageSize,
@@ -54,7 +58,7 @@ final class RunSession: Sendable {
         let observer = RunObserver(tracePath: plan.tracePath, summary: plan.printsSummary, progress: plan.showsProgress, logger: logger)
         observer.attach(to: broker)
         let port = String(broker.endpoint.split(separator: ":").last ?? "0")
-        logger.info("broker listening on \(broker.endpoint)\(keys == nil ? " (no encryption)" : " (CURVE: encrypted, run's keys required)")")
+        logger.info("broker listening on \(broker.endpoint)\(broker.localEndpoint.map { " and \($0) (workers on this host)" } ?? "")\(keys == nil ? " (no encryption)" : " (CURVE: encrypted, run's keys required)")")
         let signals = installSignalHandlers()
         defer { signals.forEach { $0.cancel() } }
 
@@ -66,7 +70,9 @@ final class RunSession: Sendable {
                     workerID: id, host: placement.host, isLocal: placement.isLocal,
                     program: placement.isLocal ? absolutePath(plan.program) : plan.program,
                     arguments: plan.arguments,
-                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port), heartbeat: heartbeat)
+                    environment: workerEnvironment(id: id, broker: plan.brokerAddress(for: placement, port: port,
+                                                                                     localEndpoint: broker.localEndpoint),
+                                                     heartbeat: heartbeat)
                         .merging(observer.workerEnvironment(id: id)) { _, observed in observed },
                     secrets: keys.map { CurveEnvironment.variables(for: $0.client) } ?? [:])
                 var shell = plan.remoteShell
@@ -102,9 +108,11 @@ final class RunSession: Sendable {
         if broker.refusedConnections > 0 {
             logger.warning("the broker refused \(broker.refusedConnections) connection attempt(s) without this run's keys (see the warnings above)")
         }
-        // Workers that failed or were lost send no last trace batch: do not wait for them.
+        // Workers that failed or were lost send no last trace batch, nor do
+        // processes that never joined (not swift-scoop programs): do not wait for them.
         let failedWorkers = Set(children.withLock { $0 }.filter { ($0.exitStatus ?? 0) != 0 }.map { WorkerID($0.workerID) })
-        await observer.finish(broker: broker, workers: Set(plan.placements.flatMap(\.workerIDs).map { WorkerID($0) }).subtracting(failedWorkers))
+        let joinedWorkers = Set(plan.placements.flatMap(\.workerIDs).map { WorkerID($0) }.filter(broker.hasJoined))
+        await observer.finish(broker: broker, workers: joinedWorkers.subtracting(failedWorkers))
         // Interrupted: the children ended because they were told to; the status says why.
         if let signal = interruption.withLock({ $0 }) { return 128 + signal }
         let lost = lostWorkers.withLock { $0 }

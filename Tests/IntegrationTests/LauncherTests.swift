@@ -199,6 +199,25 @@ extension Integration {
             for pid in workers { #expect(!Self.stillRuns(pid, "/bin/sleep"), "worker process \(pid) outlived scoop run") }
         }
 
+        @Test("workers on this host reach the broker through a Unix socket in a private directory, removed when the run ends")
+        func localWorkersUseAPrivateUnixSocket() async throws {
+            // Each worker prints its broker address and the mode of the socket's directory.
+            let result = try await scoop(["run", "-v", "-n", "2", "--", "/bin/sh", "-c",
+                                          #"echo "$SCOOP_WORKER_ID $SCOOP_BROKER $(stat -c %a "$(dirname "${SCOOP_BROKER#ipc://}")")""#])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.contains("broker listening on tcp://127.0.0.1:"), "the broker still listens on TCP: \(result)")
+            let origin = try #require(result.stdoutLines.first { $0.hasPrefix("0 ") }, "\(result)")
+            let fields = origin.split(separator: " ").map(String.init)
+            try #require(fields.count == 3, "\(result)")
+            #expect(fields[1].hasPrefix("ipc://") && fields[1].hasSuffix("/broker"), "\(result)")
+            #expect(fields[2] == "700", "the socket's directory is open to others: \(result)")
+            #expect(result.stdoutLines.allSatisfy { $0.split(separator: " ").dropFirst().first.map(String.init) == fields[1] },
+                    "every worker of this host connects to the same socket: \(result)")
+            #expect(result.stderr.contains("and \(fields[1]) (workers on this host)"), "\(result)")
+            let directory = (String(fields[1].dropFirst("ipc://".count)) as NSString).deletingLastPathComponent
+            #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) outlived the run")
+        }
+
         @Test("a program that does not exist: a clear error and a non-zero status")
         func missingProgram() async throws {
             let result = try await scoop(["run", "-n", "2", "--", "/nonexistent/program"])

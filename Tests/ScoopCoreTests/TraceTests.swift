@@ -59,6 +59,18 @@ struct TraceTests {
         #expect(collector.finishedWorkers == [.origin, WorkerID(2)])
     }
 
+    @Test("a run in which no future ran lasts from its first queue sample to its last, not from time zero")
+    func emptyRun() {
+        let collector = TraceCollector(localHost: "head")
+        collector.add(TraceBatch(worker: .origin, host: "head", slots: 1, sentAt: 0, isFinal: true, functionNames: [:], events: []))
+        collector.sampleQueue(length: 0, at: 5_000_000_000)
+        collector.sampleQueue(length: 2, at: 5_250_000_000)   // samples are kept when the length changes
+        let trace = collector.assemble(transport: "zeromq", broker: nil)
+        #expect(trace.spans.isEmpty)
+        #expect(trace.start == 5_000_000_000 && trace.duration == 250_000_000)
+        #expect(RunSummary.lines(for: trace).first == "run summary: 0 futures in 0.25 s on 1 process(es) (zeromq)")
+    }
+
     @Test("a future run where it was submitted has no send or arrival time, even when others travelled; one given back to its owner has both")
     func localRunHasNoTransit() {
         let collector = TraceCollector(localHost: "head")

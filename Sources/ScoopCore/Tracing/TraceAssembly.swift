@@ -69,7 +69,9 @@ enum TraceAssembly {
                     lane: 0, isRetry: record.hasRun))
             }
         }
-        var first = order.first?.time ?? 0, last = order.last?.time ?? 0
+        // A run without a single event (no future ran) spans its queue samples.
+        var first = order.first?.time ?? queueSamples.first?.time ?? 0
+        let last = order.last?.time ?? first
         // A future submitted before the first batch's earliest start still belongs to the run.
         for span in spans { if let time = span.submitted { first = min(first, time) } }
         assignLanes(&spans)

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Unix socket through which `scoop run`'s workers on this host reach
+/// the broker: `ipc://DIR/broker`, in a directory of its own that only this
+/// user may enter (mode 0700, from `mkdtemp`), removed with everything in it
+/// when the run ends.
+///
+/// Over a Unix socket a message takes less kernel work than over TCP on
+/// loopback: a remote round trip on ZeroMQ (four hops through the broker)
+/// measured 5–9 % faster. The broker still listens on TCP as well, for
+/// workers on other hosts and for tools.
+///
+/// ```swift
+/// let socket = LocalBrokerSocket.make(environment: ProcessInfo.processInfo.environment)  // nil: none usable
+/// defer { socket?.remove() }
+/// let broker = try ZeroMQBroker(bindTo: "tcp://127.0.0.1:*", localAddress: socket?.endpoint, …)
+/// ```
+///
+/// Threading: immutable; ``remove()`` is called once, at the end of the run.
+struct LocalBrokerSocket: Sendable {
+    /// The ZeroMQ endpoint, `ipc://` and the socket's path.
+    let endpoint: String
+    private let directory: String
+    private let path: String
+
+    /// Longest socket path a `sockaddr_un` holds (108 bytes with the terminating NUL).
+    static let maximumPathLength = 107
+
+    /// A fresh private directory under `$TMPDIR` (else `/tmp`) with room for
+    /// the socket; nil when none can be made or its path is too long for a socket.
+    static func make(environment: [String: String]) -> LocalBrokerSocket? {
+        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("scoop-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
+        let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = directory + "/broker"
+        guard path.utf8.count <= maximumPathLength else {
+            rmdir(directory)
+            return nil
+        }
+        return LocalBrokerSocket(endpoint: "ipc://" + path, directory: directory, path: path)
+    }
+
+    /// Removes the socket file (libzmq leaves it) and the directory.
+    func remove() {
+        unlink(path)
+        rmdir(directory)
+    }
+}
