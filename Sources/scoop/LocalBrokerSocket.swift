@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The Unix socket through which `scoop run`'s workers on this host reach
@@ -25,13 +27,16 @@ struct LocalBrokerSocket: Sendable {
     private let directory: String
     private let path: String
 
-    /// Longest socket path a `sockaddr_un` holds (108 bytes with the terminating NUL).
-    static let maximumPathLength = 107
+    /// Longest socket path a `sockaddr_un` holds (its `sun_path` less the terminating NUL: 107 on Linux).
+    static let maximumPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
-    /// A fresh private directory under `$TMPDIR` (else `/tmp`) with room for
-    /// the socket; nil when none can be made or its path is too long for a socket.
+    /// A fresh private directory under `$TMPDIR` (if absolute, else `/tmp`)
+    /// with room for the socket; nil when none can be made, its path is too
+    /// long for a socket, or `SCOOP_LOCAL_SOCKET=0` asks for TCP (for a
+    /// program wrapped in a container or a private `/tmp`, which would not see the socket).
     static func make(environment: [String: String]) -> LocalBrokerSocket? {
-        let base = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        guard environment["SCOOP_LOCAL_SOCKET"] != "0" else { return nil }
+        let base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("scoop-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }
         let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -43,7 +48,7 @@ struct LocalBrokerSocket: Sendable {
         return LocalBrokerSocket(endpoint: "ipc://" + path, directory: directory, path: path)
     }
 
-    /// Removes the socket file (libzmq leaves it) and the directory.
+    /// Removes the socket file, if libzmq has not already, and the directory.
     func remove() {
         unlink(path)
         rmdir(directory)

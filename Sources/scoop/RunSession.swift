@@ -24,6 +24,8 @@ final class RunSession: Sendable {
     private let ending = Mutex(false)
     /// The signal that interrupted the run, if one did.
     private let interruption = Mutex<Int32?>(nil)
+    /// The broker's Unix socket for local workers, removed at the end (also when interrupted).
+    private let localSocket = Mutex<LocalBrokerSocket?>(nil)
 
     init(plan: RunPlan, logger: Logger) {
         self.plan = plan
@@ -46,10 +48,11 @@ final class RunSession: Sendable {
         brokerLogger.logLevel = logger.logLevel
         brokerLogger[metadataKey: "host"] = "\(LocalHost.hostname)"
         // Workers on this host reach the broker over a Unix socket (others over TCP).
-        let localSocket = plan.placements.contains(where: \.isLocal)
+        let socket = plan.placements.contains(where: \.isLocal)
             ? LocalBrokerSocket.make(environment: ProcessInfo.processInfo.environment) : nil
-        defer { localSocket?.remove() }
-        let broker = try ZeroMQBroker(bindTo: plan.bindAddress, localAddress: localSocket?.endpoint, workerCount: plan.workerCount,
+        localSocket.withLock { $0 = socket }
+        defer { removeLocalSocket() }
+        let broker = try ZeroMQBroker(bindTo: plan.bindAddress, localAddress: socket?.endpoint, workerCount: plan.workerCount,
                                       expectedBuild: localProgram.flatMap(BuildIdentity.ofExecutable(atPath:)),
                                       heartbeat: heartbeat, curve: keys?.server, maxWorkerLosses: plan.maxWorkerLosses,
                                       maxMessageSize: plan.maxMessageSize,
@@ -203,6 +206,14 @@ final class RunSession: Sendable {
         return FileManager.default.currentDirectoryPath + "/" + program
     }
 
+    /// Removes the local socket's directory, once.
+    private func removeLocalSocket() {
+        localSocket.withLock { socket in
+            socket?.remove()
+            socket = nil
+        }
+    }
+
     /// Ctrl-C or SIGTERM: stop every process of the run, then exit 128+signal.
     private func installSignalHandlers() -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
@@ -218,6 +229,7 @@ final class RunSession: Sendable {
                     usleep(10_000)
                 }
                 for child in all { child.terminate(signal: SIGKILL) }
+                removeLocalSocket()
                 exit(128 + number)
             }
             source.resume()

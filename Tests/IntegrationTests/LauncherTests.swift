@@ -187,7 +187,9 @@ extension Integration {
 
         @Test("Ctrl-C (SIGINT) stops every process of the run; scoop run exits 130")
         func interrupted() async throws {
-            let run = try Subprocess(Products.scoop, ["run", "-n", "2", "--", "/bin/sleep", "60"])
+            var environment = TestEnvironment.make()
+            environment["TMPDIR"] = "/tmp"
+            let run = try Subprocess(Products.scoop, ["run", "-v", "-n", "2", "--", "/bin/sleep", "60"], environment: environment)
             defer { run.killTree() }
             let workers = await Self.descendants(of: run, running: "/bin/sleep", count: 2)
             try #require(workers.count == 2, "the workers never started: \(run.stderr)")
@@ -197,13 +199,19 @@ extension Integration {
             #expect(result.stderr.contains("interrupted"), "\(result)")
             #expect(result.elapsed < .seconds(10), "\(result)")
             for pid in workers { #expect(!Self.stillRuns(pid, "/bin/sleep"), "worker process \(pid) outlived scoop run") }
+            // The broker's Unix socket goes with the run, also when it is interrupted.
+            let directory = try #require(Self.localSocketDirectory(in: result.stderr), "\(result)")
+            #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) outlived the interrupted run")
         }
 
         @Test("workers on this host reach the broker through a Unix socket in a private directory, removed when the run ends")
         func localWorkersUseAPrivateUnixSocket() async throws {
             // Each worker prints its broker address and the mode of the socket's directory.
+            var environment = TestEnvironment.make()
+            environment["TMPDIR"] = "/tmp"   // short: a long one would make the launcher fall back to TCP
             let result = try await scoop(["run", "-v", "-n", "2", "--", "/bin/sh", "-c",
-                                          #"echo "$SCOOP_WORKER_ID $SCOOP_BROKER $(stat -c %a "$(dirname "${SCOOP_BROKER#ipc://}")")""#])
+                                          #"echo "$SCOOP_WORKER_ID $SCOOP_BROKER $(stat -c %a "$(dirname "${SCOOP_BROKER#ipc://}")")""#],
+                                         environment: environment)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.contains("broker listening on tcp://127.0.0.1:"), "the broker still listens on TCP: \(result)")
             let origin = try #require(result.stdoutLines.first { $0.hasPrefix("0 ") }, "\(result)")
@@ -214,8 +222,22 @@ extension Integration {
             #expect(result.stdoutLines.allSatisfy { $0.split(separator: " ").dropFirst().first.map(String.init) == fields[1] },
                     "every worker of this host connects to the same socket: \(result)")
             #expect(result.stderr.contains("and \(fields[1]) (workers on this host)"), "\(result)")
-            let directory = (String(fields[1].dropFirst("ipc://".count)) as NSString).deletingLastPathComponent
+            let directory = try #require(Self.localSocketDirectory(in: result.stderr), "\(result)")
             #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) outlived the run")
+
+            // Asked for TCP (a program that cannot see this host's /tmp): no socket, TCP for everyone.
+            environment["SCOOP_LOCAL_SOCKET"] = "0"
+            let tcp = try await scoop(["run", "-n", "2", "--", "/bin/sh", "-c", #"echo "$SCOOP_BROKER""#], environment: environment)
+            #expect(tcp.status == 0 && tcp.stdoutLines.count == 2, "\(tcp)")
+            #expect(tcp.stdoutLines.allSatisfy { $0.hasPrefix("tcp://127.0.0.1:") }, "\(tcp)")
+        }
+
+        /// The directory of the broker's Unix socket, from the launcher's `-v` line "… and ipc://DIR/broker (workers on this host)".
+        static func localSocketDirectory(in stderr: String) -> String? {
+            guard let start = stderr.range(of: " and ipc://"),
+                  let end = stderr.range(of: "/broker (workers on this host)", range: start.upperBound..<stderr.endIndex)
+            else { return nil }
+            return String(stderr[start.upperBound..<end.lowerBound])
         }
 
         @Test("a program that does not exist: a clear error and a non-zero status")

@@ -69,10 +69,10 @@ struct TraceRecorderTests {
     }
 
     @Test("every phase, byte count and identifier comes back as recorded, across chunk boundaries")
-    func packedEventsRoundTrip() {
+    func eventsRoundTrip() {
         let recorder = TraceRecorder()
         let phases: [TraceEvent.Phase] = [.submitted, .started, .finished, .failed, .cancelled, .spilled, .received]
-        // Byte counts past 32 bits and negative-looking bit patterns must survive too.
+        // Byte counts past 32 bits too.
         let sizes = [0, 1, 4096, Int(UInt32.max) + 5, Int.max]
         // Enough events to cross chunk boundaries.
         let count = 3 * ThreadEventLog.chunkCapacity + 7

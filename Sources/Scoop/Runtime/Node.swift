@@ -22,7 +22,6 @@ final class Node: Sendable {
     let transportKind: TransportKind
     let hostName: String
     let logger: Logger
-    let options: PoolOptions
     /// This process's tracing, when `SCOOP_TRACE` turned it on.
     let tracing: ProcessTracing?
     /// Results that arrived for a future already complete here (timed out,
@@ -35,6 +34,7 @@ final class Node: Sendable {
     let slotCount: Int
     let transport: (any NodeTransport)?
     let registry: Registry
+    let options: PoolOptions
     let constants = SharedConstantTable()
     /// Where ``emit(_:_:bytes:)`` records (the tracing's recorder, held
     /// directly: no existential to copy, retain and release per event).

@@ -70,7 +70,8 @@ final class ThreadEventLog: @unchecked Sendable {
         // Four events (three lines) ahead, made ready for writing before the thread gets
         // there: a small future's events come too far apart for the hardware
         // prefetcher to see a stream, and each new line's first store would wait.
-        scoop_prefetch_for_writing(slot + 4)
+        // (An address, not a pointer: near the chunk's end it lies past it, and a prefetch never faults.)
+        scoop_prefetch_for_writing(UnsafeRawPointer(bitPattern: UInt(bitPattern: slot) &+ 4 * UInt(MemoryLayout<TraceEvent>.stride)))
         count += 1
         published.store(count, ordering: .releasing)
     }

@@ -27,7 +27,8 @@ import Synchronization
 public final class ZeroMQBroker: Sendable {
     /// The endpoint workers connect to (the bound port resolved).
     public let endpoint: String
-    /// A second endpoint for workers on this host, if one was asked for (see `init`).
+    /// The endpoint workers on this host connect to instead, if one was asked
+    /// for and could be bound (see `init`).
     public let localEndpoint: String?
     private let context: ZMQContext
     private let loop: ZMQEventLoop
@@ -63,7 +64,9 @@ public final class ZeroMQBroker: Sendable {
     ///
     /// `localAddress`, an `ipc://` endpoint, is bound as well, for workers on
     /// this host: a Unix socket moves a message with less kernel work than
-    /// TCP over loopback (a remote round trip on ZeroMQ is four hops).
+    /// TCP over loopback (a remote round trip on ZeroMQ is four hops). It is
+    /// a convenience: when it cannot be bound (a file system without sockets,
+    /// no permission) the broker logs why and ``localEndpoint`` is nil.
     public init(bindTo address: String, localAddress: String? = nil, workerCount: Int, expectedBuild: String? = nil,
                 heartbeat: Heartbeat = Heartbeat(), curve: CurveServerKeys? = nil,
                 maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses,
@@ -93,12 +96,16 @@ public final class ZeroMQBroker: Sendable {
         }
         try router.bind(address)
         endpoint = try router.lastEndpoint
+        var local: String?
         if let localAddress {
-            try router.bind(localAddress)
-            localEndpoint = localAddress
-        } else {
-            localEndpoint = nil
+            do {
+                try router.bind(localAddress)
+                local = try router.lastEndpoint
+            } catch {
+                logger.info("workers on this host use TCP: cannot listen on \(localAddress) (\(error))")
+            }
         }
+        localEndpoint = local
         let handle = loop.addSocket(router) { [weak self] frames in self?.received(frames) }
         socket.withLock { $0 = handle }
         startPinging()
