@@ -178,9 +178,9 @@ public final class ZeroMQBroker: Sendable {
     public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }
 
     /// Whether `worker` completed the handshake at some point in this run
-    /// (it may have been lost since).
+    /// (it may have been lost or removed since).
     public func hasJoined(_ worker: WorkerID) -> Bool {
-        state.withLock { $0.core.members[worker] != nil || $0.core.lost[worker] != nil }
+        state.withLock { $0.core.hasBeenMember(worker) }
     }
 
     /// The broker's counters so far.
