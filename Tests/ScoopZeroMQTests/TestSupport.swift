@@ -10,11 +10,32 @@ enum TestTransport: String, CaseIterable, Sendable {
     func bindEndpoint() -> String {
         switch self {
         case .tcp: "tcp://127.0.0.1:*"
-        case .ipc: "ipc://\(NSTemporaryDirectory())scoop-zmq-\(UUID().uuidString.prefix(8)).sock"
+        case .ipc: "ipc://\(ipcSocketDirectory)/\(UUID().uuidString.prefix(8)).sock"
         case .inproc: "inproc://scoop-\(UUID().uuidString)"
         }
     }
 }
+
+/// Where this test process's `ipc` sockets live: one directory, removed with
+/// its sockets when the process exits (the tests' sockets are not all closed
+/// before then, and libzmq unlinks a socket's file only when it closes it).
+let ipcSocketDirectory: String = {
+    var template = Array("\(NSTemporaryDirectory())scoop-zmq-tests-XXXXXX".utf8CString)
+    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+        fatalError("cannot make a directory for the tests' ipc sockets in \(NSTemporaryDirectory())")
+    }
+    ipcSocketDirectoryToRemove = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    atexit {
+        guard let directory = ipcSocketDirectoryToRemove else { return }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+    return ipcSocketDirectoryToRemove!
+}()
+
+/// The same path, for the exit handler (a C function pointer captures
+/// nothing). Written once, by `ipcSocketDirectory`'s initializer (which the
+/// runtime runs once), and read only at exit: hence `nonisolated(unsafe)`.
+nonisolated(unsafe) private var ipcSocketDirectoryToRemove: String?
 
 /// A ROUTER bound to a fresh endpoint of `transport`, and that endpoint.
 func makeRouter(_ context: ZMQContext, over transport: TestTransport) throws -> (ZMQSocket, String) {
