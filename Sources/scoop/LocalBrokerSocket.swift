@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The Unix socket through which `scoop run`'s workers on this host reach
-/// the broker: `ipc://DIR/broker`, in a directory of its own that only this
+/// the broker, with `SCOOP_LOCAL_SOCKET=1`: `ipc://DIR/broker`, in a directory of its own that only this
 /// user may enter (mode 0700, from `mkdtemp`), removed with everything in it
 /// when the run ends.
 ///
@@ -31,11 +31,15 @@ struct LocalBrokerSocket: Sendable {
     static let maximumPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
     /// A fresh private directory under `$TMPDIR` (if absolute, else `/tmp`)
-    /// with room for the socket; nil when none can be made, its path is too
-    /// long for a socket, or `SCOOP_LOCAL_SOCKET=0` asks for TCP (for a
-    /// program wrapped in a container or a private `/tmp`, which would not see the socket).
+    /// with room for the socket, when `SCOOP_LOCAL_SOCKET=1` asks for one;
+    /// nil otherwise, or when none can be made or its path is too long for a socket.
+    ///
+    /// Opt-in for now: in one of five full test runs the hostile-input test
+    /// (a broker flooded with garbage while a 200,000-element map runs) lost
+    /// its origin over the socket — the broker heard nothing from it for 10 s
+    /// — and the cause is not understood yet; over TCP that test has not failed.
     static func make(environment: [String: String]) -> LocalBrokerSocket? {
-        guard environment["SCOOP_LOCAL_SOCKET"] != "0" else { return nil }
+        guard environment["SCOOP_LOCAL_SOCKET"] == "1" else { return nil }
         let base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("scoop-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }

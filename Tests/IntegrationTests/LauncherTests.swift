@@ -189,6 +189,7 @@ extension Integration {
         func interrupted() async throws {
             var environment = TestEnvironment.make()
             environment["TMPDIR"] = "/tmp"
+            environment["SCOOP_LOCAL_SOCKET"] = "1"
             let run = try Subprocess(Products.scoop, ["run", "-v", "-n", "2", "--", "/bin/sleep", "60"], environment: environment)
             defer { run.killTree() }
             let workers = await Self.descendants(of: run, running: "/bin/sleep", count: 2)
@@ -204,11 +205,12 @@ extension Integration {
             #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) outlived the interrupted run")
         }
 
-        @Test("workers on this host reach the broker through a Unix socket in a private directory, removed when the run ends")
+        @Test("SCOOP_LOCAL_SOCKET=1: workers on this host reach the broker through a Unix socket in a private directory, removed when the run ends")
         func localWorkersUseAPrivateUnixSocket() async throws {
             // Each worker prints its broker address and the mode of the socket's directory.
             var environment = TestEnvironment.make()
             environment["TMPDIR"] = "/tmp"   // short: a long one would make the launcher fall back to TCP
+            environment["SCOOP_LOCAL_SOCKET"] = "1"
             let result = try await scoop(["run", "-v", "-n", "2", "--", "/bin/sh", "-c",
                                           #"echo "$SCOOP_WORKER_ID $SCOOP_BROKER $(stat -c %a "$(dirname "${SCOOP_BROKER#ipc://}")")""#],
                                          environment: environment)
@@ -225,8 +227,8 @@ extension Integration {
             let directory = try #require(Self.localSocketDirectory(in: result.stderr), "\(result)")
             #expect(!FileManager.default.fileExists(atPath: directory), "\(directory) outlived the run")
 
-            // Asked for TCP (a program that cannot see this host's /tmp): no socket, TCP for everyone.
-            environment["SCOOP_LOCAL_SOCKET"] = "0"
+            // Without it (the default): no socket, TCP for everyone.
+            environment["SCOOP_LOCAL_SOCKET"] = nil
             let tcp = try await scoop(["run", "-n", "2", "--", "/bin/sh", "-c", #"echo "$SCOOP_BROKER""#], environment: environment)
             #expect(tcp.status == 0 && tcp.stdoutLines.count == 2, "\(tcp)")
             #expect(tcp.stdoutLines.allSatisfy { $0.hasPrefix("tcp://127.0.0.1:") }, "\(tcp)")
