@@ -34,7 +34,7 @@ struct LocalBrokerSocket: Sendable {
     /// with room for the socket, when `SCOOP_LOCAL_SOCKET=1` asks for one;
     /// nil otherwise, or when none can be made or its path is too long for a socket.
     ///
-    /// Opt-in for now: in one of five full test runs the hostile-input test
+    /// Opt-in for now: in one of about nine full test runs the hostile-input test
     /// (a broker flooded with garbage while a 200,000-element map runs) lost
     /// its origin over the socket — the broker heard nothing from it for 10 s
     /// — and the cause is not understood yet; over TCP that test has not failed.
