@@ -20,22 +20,15 @@ enum TestTransport: String, CaseIterable, Sendable {
 /// its sockets when the process exits (the tests' sockets are not all closed
 /// before then, and libzmq unlinks a socket's file only when it closes it).
 let ipcSocketDirectory: String = {
-    var template = Array("\(NSTemporaryDirectory())scoop-zmq-tests-XXXXXX".utf8CString)
-    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-        fatalError("cannot make a directory for the tests' ipc sockets in \(NSTemporaryDirectory())")
+    let directory = "\(NSTemporaryDirectory())scoop-zmq-tests-\(UUID().uuidString.prefix(8))"
+    do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+    } catch {
+        fatalError("cannot make a directory for the tests' ipc sockets: \(error)")
     }
-    ipcSocketDirectoryToRemove = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    atexit {
-        guard let directory = ipcSocketDirectoryToRemove else { return }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-    return ipcSocketDirectoryToRemove!
+    atexit { try? FileManager.default.removeItem(atPath: ipcSocketDirectory) }
+    return directory
 }()
-
-/// The same path, for the exit handler (a C function pointer captures
-/// nothing). Written once, by `ipcSocketDirectory`'s initializer (which the
-/// runtime runs once), and read only at exit: hence `nonisolated(unsafe)`.
-nonisolated(unsafe) private var ipcSocketDirectoryToRemove: String?
 
 /// A ROUTER bound to a fresh endpoint of `transport`, and that endpoint.
 func makeRouter(_ context: ZMQContext, over transport: TestTransport) throws -> (ZMQSocket, String) {

@@ -145,13 +145,13 @@ public struct BrokerCore {
         }
     }
 
-    /// A peer disconnected or was declared lost.
-    ///
     /// Whether `peer` completed the handshake at some point in this run (it may have left since).
     public func hasBeenMember(_ peer: WorkerID) -> Bool {
         members[peer] != nil || formerMembers.contains(peer)
     }
 
+    /// A peer disconnected or was declared lost.
+    ///
     /// Losing the origin ends the run. Losing a worker: each future in flight
     /// on it is re-queued, unless it has now lost ``maxWorkerLosses`` workers,
     /// then its owner receives a failed result (``WorkerLossReport``). The
