@@ -55,6 +55,14 @@ final class Node: Sendable {
         /// Remote futures whose task ended before `start` registered it.
         var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
+        /// Futures submitted by a task holding no slot and admitted to start:
+        /// their slots are reserved; the awaiting body takes them back and
+        /// runs them inline, or ``DeferredStarter`` starts them.
+        var deferredStarts: [(job: Job, priority: TaskPriority)] = []
+        /// This node is posted to the starter, which has not looked yet.
+        var postedToStarter = false
+        /// Deferred starts taken back and run inline by their awaiting submitter.
+        var deferredStartsRunInline = 0
     }
 
     // Hot and written on every future, each on its own line: a submit's
@@ -97,6 +105,9 @@ final class Node: Sendable {
     /// Futures sent by the broker that run here now (tests: none may linger once finished).
     var runningRemoteFutureCount: Int { state.withLock { $0.remoteTasks.count } }
 
+    /// Futures their submitter (holding no slot) took back and ran inline (tests).
+    var deferredStartsRunInline: Int { state.withLock { $0.deferredStartsRunInline } }
+
     /// Cancels kept for futures not started here (tests: bounded).
     var unclaimedCancelCount: Int { state.withLock { $0.cancelledBeforeStart.count } }
 
@@ -109,17 +120,62 @@ final class Node: Sendable {
 
     /// Schedules a future submitted in this process. A future whose
     /// arguments are `costlyToMove` leaves only for an idle worker (see
-    /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:)``).
-    func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false) {
+    /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:)``). A future that
+    /// may start now and is `deferrable` (its submitter holds no slot) is
+    /// kept for the submitter's await to run inline (see ``DeferredStarter``).
+    func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false, deferrable: Bool = false) {
         emit(.submitted, job)
-        let admission = state.withLock {
-            $0.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove)
+        let action = state.withLock { state -> SubmitAction in
+            switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove) {
+            case .start(let job) where deferrable && !mustLeave:
+                // The starter's thread has no priority: keep the submitter's.
+                state.deferredStarts.append((job, Task.currentPriority))
+                defer { state.postedToStarter = true }
+                return .deferred(isFirst: !state.postedToStarter)
+            case .start(let job): return .start(job)
+            case .queued: return .none
+            case .spill(let job): return .spill(job)
+            }
         }
-        switch admission {
+        switch action {
         case .start(let job): start(job)
-        case .queued: break
         case .spill(let job): spill(job)
+        case .deferred(let isFirst): DeferredStarter.shared.post(self, isFirst: isFirst)
+        case .none: break
         }
+    }
+
+    private enum SubmitAction {
+        case start(Job), spill(Job), deferred(isFirst: Bool), none
+    }
+
+    /// Starts the deferred futures nobody took back: called by
+    /// ``DeferredStarter`` (`byStarter`), and by a task holding no slot
+    /// before it waits.
+    func startDeferred(byStarter: Bool = false) {
+        let deferred = state.withLock { state -> [(job: Job, priority: TaskPriority)] in
+            if byStarter { state.postedToStarter = false }
+            guard !state.deferredStarts.isEmpty else { return [] }
+            defer { state.deferredStarts.removeAll(keepingCapacity: true) }
+            return state.deferredStarts
+        }
+        for (job, priority) in deferred { start(job, priority: priority) }
+    }
+
+    /// Takes back the deferred start of future `id`, if nobody has started it,
+    /// and starts the other deferred futures: the caller is about to run it
+    /// inline, and they must not wait for it to finish.
+    private func claimDeferredStart(_ id: FutureID) -> Job? {
+        let (claimed, others) = state.withLock { state -> (Job?, [(job: Job, priority: TaskPriority)]) in
+            guard let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (nil, []) }
+            let claimed = state.deferredStarts.remove(at: index).job
+            state.deferredStartsRunInline += 1
+            guard !state.deferredStarts.isEmpty else { return (claimed, []) }
+            defer { state.deferredStarts.removeAll(keepingCapacity: true) }
+            return (claimed, state.deferredStarts)
+        }
+        for (job, priority) in others { start(job, priority: priority) }
+        return claimed
     }
 
     /// Sends a locally submitted future to the broker.
@@ -158,11 +214,13 @@ final class Node: Sendable {
 
     // MARK: Running
 
-    private func start(_ job: Job) {
+    /// Starts `job` as a task of its own. `priority` nil: the current task's
+    /// (a thread outside Swift concurrency, such as the starter's, has none).
+    private func start(_ job: Job, priority: TaskPriority? = nil) {
         let slot = SlotToken()
         switch job.work {
         case .local(let work):
-            work.core.attach(Task { await self.runInSlot(job, slot: slot) })
+            work.core.attach(Task(priority: priority) { await self.runInSlot(job, slot: slot) })
         case .remote:
             // The task is made outside the lock: on a rank bound to one core it
             // may run at once, and would then wait for a lock held by the
@@ -313,14 +371,25 @@ final class Node: Sendable {
     // MARK: Awaiting inside a task
 
     /// Called by a task about to await `core`: runs the child inline if it is
-    /// still queued here; otherwise lends the slot out while it waits.
+    /// still queued here (a task holding a slot) or still a deferred start
+    /// (a task holding none, such as the program's body); otherwise lends the
+    /// slot out while it waits.
+    ///
+    /// A child run inline is not cancelled by ``FutureCore/cancel()`` while it
+    /// runs (its task is the awaiting one); its outcome is then dropped.
     func awaitChild(_ core: FutureCore) async -> FutureCore.Outcome {
-        // Only a task holding a slot runs children inline; the program's body holds none.
-        if let slot = TaskContext.current?.slot, !core.hasDeadline,
-           let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
-            // Only local futures wait in the queue; a reply would still be sent.
-            if let reply = await execute(queued, slot: slot) { transport?.send(reply) }
-            if let outcome = core.outcome { return outcome }
+        if !core.hasDeadline {
+            if let slot = TaskContext.current?.slot {
+                if let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
+                    // Only local futures wait in the queue; a reply would still be sent.
+                    if let reply = await execute(queued, slot: slot) { transport?.send(reply) }
+                    if let outcome = core.outcome { return outcome }
+                }
+            } else if !Task.isCancelled, let deferred = claimDeferredStart(core.id) {
+                // Its slot was reserved when it was admitted: run it as that slot's task would.
+                await runInSlot(deferred, slot: SlotToken())
+                if let outcome = core.outcome { return outcome }
+            }
         }
         return await lendingSlot { await core.wait() }
     }
@@ -334,6 +403,9 @@ final class Node: Sendable {
     /// other futures run meanwhile: waiting never holds a core.
     func lendingSlot<T>(_ body: () async throws -> T) async rethrows -> T {
         guard let context = TaskContext.current, context.node === self, let slot = context.slot else {
+            // A task holding no slot is about to wait: whatever it submitted
+            // and did not take back starts now rather than when the starter wakes.
+            startDeferred()
             return try await body()
         }
         if slot.lend() {

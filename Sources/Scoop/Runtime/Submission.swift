@@ -21,11 +21,14 @@ enum Submission {
         call: any LocalCall
     ) -> FutureCore {
         let id = node.nextFutureID()
-        let parent = TaskContext.current?.future ?? .none
+        let context = TaskContext.current
+        let parent = context?.future ?? .none
         let core = FutureCore(id: id, functionName: functionName, call: call)
         let job = Job(id: id, parent: parent, function: function, flags: flags,
                       work: .local(LocalWork(call: call, core: core)))
-        node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove)
+        // A submitter holding no slot (the program's body) most likely awaits
+        // the future next and can run it itself (see ``DeferredStarter``).
+        node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove, deferrable: context?.slot == nil)
         return core
     }
 
