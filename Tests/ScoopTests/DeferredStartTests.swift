@@ -42,6 +42,14 @@ import Testing
     func cancelledBeforeStartFreesItsSlot() async throws {
         try await withPool(workers: 1) { () async throws in
             let cancelled = try Futures.submit(Fixtures.square, 3)
+            let node = try #require(TaskContext.current?.node)
+            // What `cancel()` does first. Found: it was still a deferred start
+            // (one slot, nothing queued), so its slot must be free at once,
+            // not when the starter or a wait would have started it. (Not
+            // found only if the test thread stalled for a whole starter tick.)
+            if node.removeQueued(cancelled.id) {
+                #expect(node.heldSlotCount == 0)
+            }
             #expect(cancelled.cancel())
             await #expect(throws: CancellationError.self) { try await cancelled.value }
             // With one slot, a slot kept by the cancelled future would leave this queued forever.

@@ -105,6 +105,9 @@ final class Node: Sendable {
     /// Futures sent by the broker that run here now (tests: none may linger once finished).
     var runningRemoteFutureCount: Int { state.withLock { $0.remoteTasks.count } }
 
+    /// Slots held now, deferred starts included (tests).
+    var heldSlotCount: Int { state.withLock { $0.policy.running } }
+
     /// Futures their submitter (holding no slot) took back and ran inline (tests).
     var deferredStartsRunInline: Int { state.withLock { $0.deferredStartsRunInline } }
 
@@ -418,9 +421,22 @@ final class Node: Sendable {
         return try await body()
     }
 
-    /// Removes a queued future (cancelled before it started). Returns whether it was queued.
+    /// Removes a queued future or a deferred start (cancelled before it
+    /// started); a deferred start's reserved slot goes to the next queued
+    /// future. Returns whether it was found.
     func removeQueued(_ id: FutureID) -> Bool {
-        state.withLock { $0.policy.removeQueued { $0.id == id } } != nil
+        let (found, slotFreed, next) = state.withLock { state -> (Bool, Bool, Job?) in
+            if state.policy.removeQueued(where: { $0.id == id }) != nil { return (true, false, nil) }
+            guard let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (false, false, nil) }
+            state.deferredStarts.remove(at: index)
+            return (true, true, state.policy.finished())
+        }
+        if let next {
+            start(next)
+        } else if slotFreed {
+            requestWorkIfIdle()
+        }
+        return found
     }
 
     // MARK: Pulling work
