@@ -71,6 +71,13 @@ struct TraceTests {
         #expect(RunSummary.lines(for: trace).first == "run summary: 0 futures in 0.25 s on 1 process(es) (zeromq)")
     }
 
+    @Test("a run that no swift-scoop process joined says so, rather than 0 futures on 0 processes")
+    func nobodyJoined() {
+        let collector = TraceCollector(localHost: "head")
+        let trace = collector.assemble(transport: "zeromq", broker: nil)
+        #expect(RunSummary.lines(for: trace) == ["run summary: no swift-scoop process joined the pool (zeromq): nothing to summarise"])
+    }
+
     @Test("a future run where it was submitted has no send or arrival time, even when others travelled; one given back to its owner has both")
     func localRunHasNoTransit() {
         let collector = TraceCollector(localHost: "head")

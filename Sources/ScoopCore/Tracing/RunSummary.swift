@@ -9,6 +9,15 @@
 /// ```
 public enum RunSummary {
     public static func lines(for trace: RunTrace) -> [String] {
+        guard !trace.processes.isEmpty else {
+            // The program ran, but none of its processes started a pool
+            // (not built with swift-scoop, or it never called `Pool.run`).
+            var lines = ["run summary: no swift-scoop process joined the pool (\(trace.transport)): nothing to summarise"]
+            if let broker = trace.broker, broker.routed + broker.dropped > 0 {
+                lines.append("  broker: routed \(broker.routed), dropped \(broker.dropped)")
+            }
+            return lines
+        }
         var lines = ["run summary: \(trace.spans.count) futures in \(seconds(trace.duration)) s on \(trace.processes.count) process(es) (\(trace.transport))"]
         let spansByWorker = trace.spanIndicesByWorker()
         for process in trace.processes {
