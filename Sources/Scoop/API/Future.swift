@@ -76,12 +76,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable, CustomStringConv
     }
 
     /// Cancels the future. A pending one is done at once and never runs; a
-    /// running one receives Swift task cancellation where it runs. Whoever
-    /// awaits it gets `CancellationError`. Returns false if it was already done.
+    /// running one receives Swift task cancellation where it runs — except
+    /// one the program's body is running inline while it awaits it (see
+    /// `docs/architecture.md`, deferred starts), which runs to its end and
+    /// whose result is dropped. Whoever awaits it gets `CancellationError`.
+    /// Returns false if it was already done.
     @discardableResult
     public func cancel() -> Bool {
-        _ = node.removeQueued(id)
-        return core.cancel()
+        node.cancel(core)
     }
 
     /// Calls `callback` exactly once, in this process, when the future completes

@@ -139,7 +139,7 @@ extension Futures {
             }
         }
         let cores = chunks.map(\.core)
-        continuation.onTermination = { _ in for core in cores { _ = core.cancel() } }
+        continuation.onTermination = { _ in for core in cores { _ = node.cancel(core) } }
         return CompletionSequence(stream: stream, node: node)
     }
 }

@@ -72,7 +72,7 @@ where Input.Element: Codable & Sendable {
                 let outcome = await withTaskCancellationHandler {
                     await Submission.outcome(of: head, on: node)
                 } onCancel: {
-                    _ = head.cancel()
+                    _ = node.cancel(head)
                 }
                 switch outcome {
                 case .success(let value):
@@ -105,6 +105,7 @@ where Input.Element: Codable & Sendable {
                 while chunk.count < chunkSize, let element = input.next() { chunk.append(element) }
                 if chunk.count < chunkSize { inputEnded = true }
                 guard !chunk.isEmpty else { break }
+                inFlight.node = node
                 inFlight.cores.append(Submission.submitChunk(on: node, function, chunk, mode: .map))
             }
         }
@@ -123,9 +124,11 @@ where Input.Element: Codable & Sendable {
 /// Not Sendable: owned by one iterator, used by one task at a time.
 final class InFlightWindow {
     var cores = Deque<FutureCore>()
+    /// The node the chunks were submitted to (set with the first one).
+    var node: Node?
 
     func cancelAll() {
-        for core in cores { _ = core.cancel() }
+        for core in cores { _ = node?.cancel(core) ?? core.cancel() }
         cores.removeAll()
     }
 

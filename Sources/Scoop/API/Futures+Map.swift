@@ -68,7 +68,7 @@ extension Futures {
         let elements = zipped(repeat each input)
         let chunks = submitChunks(on: node, function, elements, mode: .map, chunkSize: chunkSize)
         if let timeout { Deadline.arm(chunks.map(\.core), on: node, limit: timeout, function: function.name) }
-        return try await withCancellingChildren(chunks.map(\.core)) {
+        return try await withCancellingChildren(chunks.map(\.core), on: node) {
             var outcomes: [ChunkValues<Result>] = []
             outcomes.reserveCapacity(chunks.count)
             for chunk in chunks {
@@ -156,11 +156,12 @@ extension Futures {
     }
 
     /// Runs `body`; if the calling task is cancelled meanwhile, cancels `cores`.
-    static func withCancellingChildren<T>(_ cores: [FutureCore], _ body: () async throws -> T) async throws -> T {
+    static func withCancellingChildren<T>(_ cores: [FutureCore], on node: Node,
+                                          _ body: () async throws -> T) async throws -> T {
         try await withTaskCancellationHandler {
             try await body()
         } onCancel: {
-            for core in cores { _ = core.cancel() }
+            for core in cores { _ = node.cancel(core) }
         }
     }
 }

@@ -37,7 +37,7 @@ extension Futures {
         let leafSize = chunkSize ?? max(1, (elements.count + 4 * node.poolSlots - 1) / (4 * node.poolSlots))
         let leaves = submitChunks(on: node, function, elements, mode: .fold, reduce: reduce, chunkSize: leafSize)
         let cores = leaves.map(\.core)
-        return try await withCancellingChildren(cores) {
+        return try await withCancellingChildren(cores, on: node) {
             try await combine(cores[...], reduce: reduce, node: node)
         }
     }
@@ -77,7 +77,7 @@ extension Futures {
         guard !elements.isEmpty else { return [] }
         let leafSize = chunkSize ?? max(1, (elements.count + 4 * node.poolSlots - 1) / (4 * node.poolSlots))
         let chunks = submitChunks(on: node, function, elements, mode: .scan, reduce: reduce, chunkSize: leafSize)
-        let scans: [[Result]] = try await withCancellingChildren(chunks.map(\.core)) {
+        let scans: [[Result]] = try await withCancellingChildren(chunks.map(\.core), on: node) {
             var scans: [[Result]] = []
             for chunk in chunks {
                 let value = try Future<[Result]>.unwrap(await Submission.outcome(of: chunk.core, on: node))

@@ -56,6 +56,8 @@ public enum Pool {
         }
         RuntimeHolder.current = node
         defer { RuntimeHolder.current = nil }
+        // This task runs the body: it alone runs deferred starts inline (see `Node.awaitChild`).
+        withUnsafeCurrentTask { node.setBodyTask($0) }
         let outcome: Result<T, any Error>
         do {
             let value = try await TaskContext.$current.withValue(TaskContext(node: node, future: .none, slot: nil)) {
@@ -65,6 +67,7 @@ public enum Pool {
         } catch {
             outcome = .failure(error)
         }
+        node.setBodyTask(nil)
         await node.shutdownPool(reason: nil)
         return try outcome.get()
     }

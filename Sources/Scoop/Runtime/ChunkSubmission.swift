@@ -89,7 +89,7 @@ extension Submission {
             }
         }
         return enqueue(on: node, function: function.id, functionName: function.name, flags: .chunk,
-                       costlyToMove: costlyToMove,
+                       costlyToMove: costlyToMove, mayDefer: false,
                        call: ClosureCall(run: run, encodeArguments: encode, decodeResult: decode))
     }
 

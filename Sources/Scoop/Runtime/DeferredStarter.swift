@@ -2,8 +2,8 @@ import Dispatch
 import ScoopCore
 import Synchronization
 
-/// Starts the futures that a task holding no slot (the program's body, or a
-/// task it made) submitted and neither awaited nor waited for.
+/// Starts the futures that the program's body submitted and neither awaited
+/// nor waited for.
 ///
 /// The body nearly always awaits what it has just submitted
 /// (`try await Futures.submit(f, x).value`). Starting that future as a task
@@ -11,24 +11,31 @@ import Synchronization
 /// again: two thread hand-offs per round trip, each several microseconds on
 /// a virtual machine. So such a future is not started at once: the node
 /// keeps it as a *deferred start* (its slot already reserved) and posts
-/// itself here. If the body awaits it, the body takes it back and runs it
-/// inline, on its own thread, in the reserved slot; if the body waits in any
-/// other way (``Node/lendingSlot(_:)``), the deferred futures start then.
-/// Exactly one party gets each future: all take it under the node's lock.
+/// itself here. If the body's own task awaits it, it takes it back and runs
+/// it inline, on its own thread, in the reserved slot; any wait through the
+/// node (``Node/lendingSlot(_:)``: other awaits, `Futures.wait`,
+/// `asCompleted`, time limits) starts the node's deferred futures as tasks;
+/// cancelling one gives its slot back. Exactly one party gets each future:
+/// all take it under the node's lock.
 ///
-/// This thread is the safety net for a body that does neither (it computes,
-/// or awaits something else): it starts what is still deferred one ``tick``
-/// after it was posted. It ticks only while futures are being deferred and
-/// dozes (sleeps until woken) after ``idleTicksBeforeDozing`` ticks without
-/// one, so an idle pool costs nothing. Waking it is the one system call on
-/// this path, and a submit makes it only when the starter dozes: a body
-/// submitting and awaiting in a loop pays none. Woken, it first sleeps a
-/// tick, so that it does not take a future from a body about to await it
-/// (a task started from this thread also runs on a newly woken pool thread,
-/// not on the body's, which is about to free up).
+/// This thread is the safety net for a submitter that does none of these
+/// (it computes, or awaits something that is not swift-scoop's): while
+/// futures are being deferred it sweeps the posted nodes every ``tick`` and
+/// starts what is still deferred, so such a future starts 0–1 ms after it
+/// was submitted (or one tick after a wake-up). It dozes (sleeps until
+/// woken) after ``idleTicksBeforeDozing`` ticks without a deferral, so an
+/// idle pool costs nothing, and a body submitting and awaiting in a loop
+/// keeps it ticking (a thousand cheap wake-ups a second) instead of paying a
+/// system call per submit: waking a dozing starter is the one system call on
+/// this path. Woken, it first sleeps a whole tick, so that it does not take
+/// the future from a body about to await it; a sweep can still take one
+/// submitted just before it, which then simply runs as a task (a task
+/// started from this thread runs on a newly woken pool thread, not on the
+/// body's, which is why the starter is never the first choice).
 ///
-/// Threading: ``post(_:)`` may be called from any thread. The starter's own
-/// thread is started on first use and lives as long as the process.
+/// Threading: ``post(_:isFirst:)`` may be called from any thread. The
+/// starter's own thread is started on first use and lives as long as the
+/// process.
 final class DeferredStarter: Sendable {
     /// The process's starter.
     static let shared = DeferredStarter()
@@ -37,7 +44,7 @@ final class DeferredStarter: Sendable {
     /// thread starts it.
     static let tick: DispatchTimeInterval = .milliseconds(1)
     /// Ticks without a new deferred future before the starter dozes.
-    static let idleTicksBeforeDozing = 4
+    static let idleTicksBeforeDozing = 1
 
     /// Nodes with deferred starts to look at, in the order posted.
     private let posted = Mutex<[Node]>([])
@@ -79,9 +86,11 @@ final class DeferredStarter: Sendable {
                 idleTicks = 0
                 continue
             }
-            // Woken or ticking: wait a tick first (a signal meanwhile is a
-            // stale wake-up from a poster that raced with the doze check).
-            _ = wakeup.wait(timeout: .now() + Self.tick)
+            // Woken or ticking: wait a whole tick first. A signal meanwhile is
+            // a stale wake-up from a poster that raced with the doze check:
+            // it must not cut the tick short.
+            let deadline = DispatchTime.now() + Self.tick
+            while wakeup.wait(timeout: deadline) == .success, DispatchTime.now() < deadline {}
             let nodes = posted.withLock { nodes in
                 defer { nodes.removeAll(keepingCapacity: true) }
                 return nodes

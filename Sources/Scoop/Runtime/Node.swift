@@ -55,9 +55,18 @@ final class Node: Sendable {
         /// Remote futures whose task ended before `start` registered it.
         var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
-        /// Futures submitted by a task holding no slot and admitted to start:
-        /// their slots are reserved; the awaiting body takes them back and
-        /// runs them inline, or ``DeferredStarter`` starts them.
+
+        /// Empties ``deferredStarts`` (no copy when it is empty, the usual case).
+        mutating func takeDeferredStarts() -> [(job: Job, priority: TaskPriority)] {
+            guard !deferredStarts.isEmpty else { return [] }
+            defer { deferredStarts.removeAll(keepingCapacity: true) }
+            return deferredStarts
+        }
+        /// Futures submitted by the program's body's own task and admitted
+        /// to start: their slots are reserved. The body's own task
+        /// takes one back when it awaits it (`awaitChild`), a wait starts them
+        /// (`lendingSlot`), a cancel removes one (`removeQueued`), or
+        /// ``DeferredStarter`` starts them.
         var deferredStarts: [(job: Job, priority: TaskPriority)] = []
         /// This node is posted to the starter, which has not looked yet.
         var postedToStarter = false
@@ -68,9 +77,21 @@ final class Node: Sendable {
     // Hot and written on every future, each on its own line: a submit's
     // increment must not take the line from a thread holding the lock.
     private let sequence = Atomic<UInt64>(0)
+    /// Whether `deferredStarts` may hold a job: lets waits and awaits skip
+    /// the lock in the usual case. Set under the lock when one is added,
+    /// cleared under it when emptied; a stale `false` only delays a start
+    /// until the body's own await, a wait, or the starter's sweep.
+    private let mayHaveDeferredStarts = Atomic<Bool>(false)
     private let gapBeforeState = CacheLineGap()
     private let state: Mutex<State>
     private let gapAfterState = CacheLineGap()
+    /// The task running the program's body while ``Pool/run(functions:options:body:)``
+    /// runs it (origin only): the one task that runs deferred starts inline.
+    /// Kept only to compare identities, and only while that task is alive
+    /// (`Pool.run` clears it before it returns). Tasks the body makes wait
+    /// normally: cancelling them must not reach a future.
+    /// `nonisolated(unsafe)`: written and read only while holding `state`'s lock.
+    private nonisolated(unsafe) var bodyTask: UnsafeCurrentTask?
     private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
 
     init(workerID: WorkerID, slots: Int, transportKind: TransportKind, hostName: String,
@@ -105,6 +126,9 @@ final class Node: Sendable {
     /// Futures sent by the broker that run here now (tests: none may linger once finished).
     var runningRemoteFutureCount: Int { state.withLock { $0.remoteTasks.count } }
 
+    /// Deferred starts not yet taken (tests).
+    var deferredStartCount: Int { state.withLock { $0.deferredStarts.count } }
+
     /// Slots held now, deferred starts included (tests).
     var heldSlotCount: Int { state.withLock { $0.policy.running } }
 
@@ -124,21 +148,21 @@ final class Node: Sendable {
     /// Schedules a future submitted in this process. A future whose
     /// arguments are `costlyToMove` leaves only for an idle worker (see
     /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:)``). A future that
-    /// may start now and is `deferrable` (its submitter holds no slot) is
-    /// kept for the submitter's await to run inline (see ``DeferredStarter``).
+    /// may start now, submitted by the program's body's own task (`deferrable`:
+    /// a task of this node holding no slot, checked further here), is kept
+    /// for the body's await to run inline (see ``DeferredStarter``).
     func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false, deferrable: Bool = false) {
         emit(.submitted, job)
-        let action = state.withLock { state -> SubmitAction in
-            switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove) {
-            case .start(let job) where deferrable && !mustLeave:
-                // The starter's thread has no priority: keep the submitter's.
-                state.deferredStarts.append((job, Task.currentPriority))
-                defer { state.postedToStarter = true }
-                return .deferred(isFirst: !state.postedToStarter)
-            case .start(let job): return .start(job)
-            case .queued: return .none
-            case .spill(let job): return .spill(job)
+        // Only the body's own task takes deferred starts back (see `awaitChild`),
+        // so only its futures are deferred: for other tasks it would only add work.
+        let action: SubmitAction
+        if deferrable && !mustLeave {
+            action = withUnsafeCurrentTask { task in
+                state.withLock { admit(job, into: &$0, mustLeave: false, costlyToMove: costlyToMove,
+                                       defer: task != nil && bodyTask == task) }
             }
+        } else {
+            action = state.withLock { admit(job, into: &$0, mustLeave: mustLeave, costlyToMove: costlyToMove, defer: false) }
         }
         switch action {
         case .start(let job): start(job)
@@ -152,32 +176,66 @@ final class Node: Sendable {
         case start(Job), spill(Job), deferred(isFirst: Bool), none
     }
 
+    /// The policy's decision for `job`, under the lock; a start is deferred
+    /// when `defer` says the body's own task submitted it.
+    private func admit(_ job: Job, into state: inout State, mustLeave: Bool, costlyToMove: Bool,
+                       defer deferStart: Bool) -> SubmitAction {
+        switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove) {
+        case .start(let job) where deferStart:
+            // The starter's thread has no priority: keep the submitter's.
+            state.deferredStarts.append((job, Task.currentPriority))
+            mayHaveDeferredStarts.store(true, ordering: .relaxed)
+            defer { state.postedToStarter = true }
+            return .deferred(isFirst: !state.postedToStarter)
+        case .start(let job): return .start(job)
+        case .queued: return .none
+        case .spill(let job): return .spill(job)
+        }
+    }
+
     /// Starts the deferred futures nobody took back: called by
     /// ``DeferredStarter`` (`byStarter`), and by a task holding no slot
     /// before it waits.
     func startDeferred(byStarter: Bool = false) {
-        let deferred = state.withLock { state -> [(job: Job, priority: TaskPriority)] in
+        // The starter always looks (it must clear `postedToStarter`); others skip the lock when none can be there.
+        guard byStarter || mayHaveDeferredStarts.load(ordering: .relaxed) else { return }
+        let deferred = state.withLock { state in
             if byStarter { state.postedToStarter = false }
-            guard !state.deferredStarts.isEmpty else { return [] }
-            defer { state.deferredStarts.removeAll(keepingCapacity: true) }
-            return state.deferredStarts
+            defer { noteDeferredStartsLeft(state) }
+            return state.takeDeferredStarts()
         }
-        for (job, priority) in deferred { start(job, priority: priority) }
+        // From a task, the new task inherits its priority (an explicit one,
+        // even the same value, measured 20 % slower on W4); the starter's
+        // thread has none to inherit, so it passes the submitter's.
+        for (job, priority) in deferred { start(job, priority: byStarter ? priority : nil) }
     }
 
-    /// Takes back the deferred start of future `id`, if nobody has started it,
-    /// and starts the other deferred futures: the caller is about to run it
-    /// inline, and they must not wait for it to finish.
-    private func claimDeferredStart(_ id: FutureID) -> Job? {
+    /// Clears ``mayHaveDeferredStarts`` once `state`'s deferred starts are
+    /// gone (call with the lock held, after removing some).
+    private func noteDeferredStartsLeft(_ state: borrowing State) {
+        if state.deferredStarts.isEmpty { mayHaveDeferredStarts.store(false, ordering: .relaxed) }
+    }
+
+    /// Marks the current task as the program's body (`task` nil: the body ended).
+    func setBodyTask(_ task: UnsafeCurrentTask?) {
+        state.withLock { _ in bodyTask = task }
+    }
+
+    /// Takes back the deferred start of future `id` for `awaiter`, if it is
+    /// the body's task and nobody has started the future, and starts the
+    /// other deferred futures: the caller is about to run it inline, and they
+    /// must not wait for it to finish.
+    private func claimDeferredStart(_ id: FutureID, awaitedBy awaiter: UnsafeCurrentTask?) -> Job? {
+        guard mayHaveDeferredStarts.load(ordering: .relaxed) else { return nil }
         let (claimed, others) = state.withLock { state -> (Job?, [(job: Job, priority: TaskPriority)]) in
-            guard let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (nil, []) }
+            guard let awaiter, bodyTask == awaiter,
+                  let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (nil, []) }
+            defer { noteDeferredStartsLeft(state) }
             let claimed = state.deferredStarts.remove(at: index).job
             state.deferredStartsRunInline += 1
-            guard !state.deferredStarts.isEmpty else { return (claimed, []) }
-            defer { state.deferredStarts.removeAll(keepingCapacity: true) }
-            return (claimed, state.deferredStarts)
+            return (claimed, state.takeDeferredStarts())
         }
-        for (job, priority) in others { start(job, priority: priority) }
+        for (job, _) in others { start(job) }
         return claimed
     }
 
@@ -375,11 +433,14 @@ final class Node: Sendable {
 
     /// Called by a task about to await `core`: runs the child inline if it is
     /// still queued here (a task holding a slot) or still a deferred start
-    /// (a task holding none, such as the program's body); otherwise lends the
-    /// slot out while it waits.
+    /// (the program's body's own task); otherwise lends the slot out while it
+    /// waits.
     ///
-    /// A child run inline is not cancelled by ``FutureCore/cancel()`` while it
-    /// runs (its task is the awaiting one); its outcome is then dropped.
+    /// A child run inline runs in the awaiting task: ``FutureCore/cancel()``
+    /// does not interrupt it (its outcome is then dropped), and cancelling
+    /// the awaiting task reaches it. That is why only the body's own task
+    /// (cancelled only when the whole program is) takes deferred starts back;
+    /// a task the body made waits for a task of the future's own.
     func awaitChild(_ core: FutureCore) async -> FutureCore.Outcome {
         if !core.hasDeadline {
             if let slot = TaskContext.current?.slot {
@@ -388,7 +449,8 @@ final class Node: Sendable {
                     if let reply = await execute(queued, slot: slot) { transport?.send(reply) }
                     if let outcome = core.outcome { return outcome }
                 }
-            } else if !Task.isCancelled, let deferred = claimDeferredStart(core.id) {
+            } else if !Task.isCancelled,
+                      let deferred = withUnsafeCurrentTask(body: { claimDeferredStart(core.id, awaitedBy: $0) }) {
                 // Its slot was reserved when it was admitted: run it as that slot's task would.
                 await runInSlot(deferred, slot: SlotToken())
                 if let outcome = core.outcome { return outcome }
@@ -405,20 +467,33 @@ final class Node: Sendable {
     /// Runs `body` (which waits) with the current task's slot lent out, so that
     /// other futures run meanwhile: waiting never holds a core.
     func lendingSlot<T>(_ body: () async throws -> T) async rethrows -> T {
+        // A task about to wait: the deferred starts of this node (its own, or
+        // a slotless task's it may be waiting for) start now, not when the
+        // starter sweeps. A slot holder takes them with the lock it takes
+        // anyway (an extra lock per await measured on W4).
         guard let context = TaskContext.current, context.node === self, let slot = context.slot else {
-            // A task holding no slot is about to wait: whatever it submitted
-            // and did not take back starts now rather than when the starter wakes.
             startDeferred()
             return try await body()
         }
         if slot.lend() {
-            let next = state.withLock { $0.policy.suspended() }
+            let (next, deferred) = state.withLock { state in
+                defer { noteDeferredStartsLeft(state) }
+                return (state.policy.suspended(), state.takeDeferredStarts())
+            }
+            for (job, _) in deferred { start(job) }
             if let next { start(next) } else { requestWorkIfIdle() }
         }
         defer {
             if slot.reclaim() { state.withLock { $0.policy.resumed() } }
         }
         return try await body()
+    }
+
+    /// Cancels a future owned here: takes it out of the local queue or the
+    /// deferred starts first (a deferred start's slot is given back at once).
+    func cancel(_ core: FutureCore) -> Bool {
+        _ = removeQueued(core.id)
+        return core.cancel()
     }
 
     /// Removes a queued future or a deferred start (cancelled before it
@@ -429,6 +504,7 @@ final class Node: Sendable {
             if state.policy.removeQueued(where: { $0.id == id }) != nil { return (true, false, nil) }
             guard let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (false, false, nil) }
             state.deferredStarts.remove(at: index)
+            noteDeferredStartsLeft(state)
             return (true, true, state.policy.finished())
         }
         if let next {

@@ -23,10 +23,10 @@ public enum DetachedThread {
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        #if canImport(Darwin)
-        var thread: pthread_t?
-        #else
+        #if canImport(Glibc)
         var thread = pthread_t()
+        #else
+        var thread: pthread_t?   // a pointer type on Darwin and Musl
         #endif
         let rc = pthread_create(&thread, &attributes, { context in
             let raw: UnsafeMutableRawPointer? = context

@@ -2,6 +2,8 @@
 /// run, busy share, bytes in and out, retries; for the broker, its peak
 /// queue length, messages routed and dropped. Computed from the same
 /// ``RunTrace`` the trace file is written from, so their counts agree.
+/// A run that no swift-scoop process joined (a program that never calls
+/// `Pool.run`) gets one line saying so.
 ///
 /// ```swift
 /// for line in RunSummary.lines(for: trace) { logger.info("\(line)") }
