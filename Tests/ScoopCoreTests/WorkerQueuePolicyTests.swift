@@ -113,6 +113,27 @@ import Testing
         if case .queued = policy.admit(5) {} else { Issue.record("should queue again") }
     }
 
+    @Test func futuresBeyondTheLocalShareSpillUnlessTheyCanStartAtOnce() {
+        var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: 4)
+        // A free slot takes it, share or not.
+        if case .start(let job) = policy.admit(0, beyondLocalShare: true) { #expect(job == 0) } else {
+            Issue.record("a future that can start at once did not")
+        }
+        // Within the share it queues as before; beyond it, it spills although the queue is short.
+        if case .queued = policy.admit(1) {} else { Issue.record("a future within the share did not queue") }
+        if case .spill(let job) = policy.admit(2, beyondLocalShare: true) { #expect(job == 2) } else {
+            Issue.record("a future beyond the share did not spill")
+        }
+        // Costly to move wins: it waits here for an idle worker.
+        if case .queued = policy.admit(3, costlyToMove: true, beyondLocalShare: true) {} else {
+            Issue.record("a costly future beyond the share left")
+        }
+        // Without a broker nothing spills.
+        var alone = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: nil)
+        _ = alone.admit(0)
+        if case .queued = alone.admit(1, beyondLocalShare: true) {} else { Issue.record("spilled without a broker") }
+    }
+
     @Test func costlyToMoveFuturesWaitForAnIdleWorkerInsteadOfSpilling() {
         var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: 2)
         _ = policy.admit(0, costlyToMove: true)

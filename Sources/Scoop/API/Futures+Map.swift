@@ -140,11 +140,12 @@ extension Futures {
                 costlyToMove = ChunkPlan.isCostlyToMove(elementBytes: writer.bytes.count)
             }
         }
+        let localShare = ChunkPlan.localShare(of: elements.count, on: node, mode: mode, chunkSize: chunkSize)
         for size in ChunkPlan.sizes(count: elements.count, slots: node.poolSlots, chunkSize: chunkSize,
                                     maximumElements: elementLimit) {
             let slice = Array(elements[start..<start + size])
             let core = Submission.submitChunk(on: node, function, slice, mode: mode, reduce: reduce,
-                                              costlyToMove: costlyToMove)
+                                              costlyToMove: costlyToMove, beyondLocalShare: start + size > localShare)
             chunks.append((core, start, size))
             start += size
         }

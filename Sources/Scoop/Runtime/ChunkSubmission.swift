@@ -8,7 +8,8 @@ extension Submission {
         _ elements: [(repeat each Argument)],
         mode: ChunkMode,
         reduce: TaskFunction<Result, Result, Result>? = nil,
-        costlyToMove: Bool = false
+        costlyToMove: Bool = false,
+        beyondLocalShare: Bool = false
     ) -> FutureCore {
         let body = function.body
         let reduceBody = reduce?.body
@@ -89,7 +90,7 @@ extension Submission {
             }
         }
         return enqueue(on: node, function: function.id, functionName: function.name, flags: .chunk,
-                       costlyToMove: costlyToMove, mayDefer: false,
+                       costlyToMove: costlyToMove, beyondLocalShare: beyondLocalShare, mayDefer: false,
                        call: ClosureCall(run: run, encodeArguments: encode, decodeResult: decode))
     }
 

@@ -151,18 +151,21 @@ final class Node: Sendable {
     /// may start now, submitted by the program's body's own task (`deferrable`:
     /// a task of this node holding no slot, checked further here), is kept
     /// for the body's await to run inline (see ``DeferredStarter``).
-    func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false, deferrable: Bool = false) {
+    func submit(_ job: Job, mustLeave: Bool = false, costlyToMove: Bool = false, beyondLocalShare: Bool = false,
+                deferrable: Bool = false) {
         emit(.submitted, job)
         // Only the body's own task takes deferred starts back (see `awaitChild`),
         // so only its futures are deferred: for other tasks it would only add work.
         let action: SubmitAction
         if deferrable && !mustLeave {
             action = withUnsafeCurrentTask { task in
-                state.withLock { admit(job, into: &$0, mustLeave: false, costlyToMove: costlyToMove,
+                state.withLock { admit(job, into: &$0, mustLeave: false, costlyToMove: costlyToMove, beyondLocalShare: beyondLocalShare,
                                        defer: task != nil && bodyTask == task) }
             }
         } else {
-            action = state.withLock { admit(job, into: &$0, mustLeave: mustLeave, costlyToMove: costlyToMove, defer: false) }
+            action = state.withLock {
+                admit(job, into: &$0, mustLeave: mustLeave, costlyToMove: costlyToMove, beyondLocalShare: beyondLocalShare, defer: false)
+            }
         }
         switch action {
         case .start(let job): start(job)
@@ -179,8 +182,9 @@ final class Node: Sendable {
     /// The policy's decision for `job`, under the lock; a start is deferred
     /// when `defer` says the body's own task submitted it.
     private func admit(_ job: Job, into state: inout State, mustLeave: Bool, costlyToMove: Bool,
-                       defer deferStart: Bool) -> SubmitAction {
-        switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove) {
+                       beyondLocalShare: Bool, defer deferStart: Bool) -> SubmitAction {
+        switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove,
+                                  beyondLocalShare: beyondLocalShare) {
         case .start(let job) where deferStart:
             // The starter's thread has no priority: keep the submitter's.
             state.deferredStarts.append((job, Task.currentPriority))

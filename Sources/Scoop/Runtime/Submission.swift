@@ -18,6 +18,7 @@ enum Submission {
         flags: EnvelopeFlags = [],
         mustLeave: Bool = false,
         costlyToMove: Bool = false,
+        beyondLocalShare: Bool = false,
         mayDefer: Bool = true,
         call: any LocalCall
     ) -> FutureCore {
@@ -35,7 +36,8 @@ enum Submission {
         // waits, so a deferred chunk would start only then (W6 measured 5 %
         // slower), and a chunk's hand-off is shared by its elements.
         let deferrable = mayDefer && (context.map { $0.slot == nil && $0.node === node } ?? false)
-        node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove, deferrable: deferrable)
+        node.submit(job, mustLeave: mustLeave, costlyToMove: costlyToMove, beyondLocalShare: beyondLocalShare,
+                    deferrable: deferrable)
         return core
     }
 

@@ -57,14 +57,18 @@ public struct WorkerQueuePolicy<Job> {
     /// checksummed in a fraction of a millisecond) never spills because the
     /// backlog is long; it waits here and leaves only for a worker that is
     /// idle (``share(with:)``, or the share still owed to one).
-    public mutating func admit(_ job: Job, mustSpill: Bool = false, costlyToMove: Bool = false) -> Admission {
+    /// A future `beyondLocalShare` (a map's chunk past this worker's share of
+    /// the map) spills as soon as it cannot start at once, however short the
+    /// queue: it should not wait here while another worker could pull it.
+    public mutating func admit(_ job: Job, mustSpill: Bool = false, costlyToMove: Bool = false,
+                               beyondLocalShare: Bool = false) -> Admission {
         if mustSpill, spillThreshold != nil { return .spill(job) }
         if running < slots && queue.isEmpty {
             running += 1
             return .start(job)
         }
         if let threshold = spillThreshold {
-            let backlogFull = !costlyToMove && queue.count >= threshold
+            let backlogFull = !costlyToMove && (queue.count >= threshold || beyondLocalShare)
             if backlogFull || shareBudget > 0 {
                 if !backlogFull { shareBudget -= 1 }
                 return .spill(job)
