@@ -23,7 +23,7 @@ import Synchronization
 /// futures are being deferred it sweeps the posted nodes every ``tick`` and
 /// starts what is still deferred, so such a future starts 0–1 ms after it
 /// was submitted (or one tick after a wake-up). It dozes (sleeps until
-/// woken) after ``idleTicksBeforeDozing`` ticks without a deferral, so an
+/// woken) after ``idleTicksBeforeDozing`` tick(s) without a deferral, so an
 /// idle pool costs nothing, and a body submitting and awaiting in a loop
 /// keeps it ticking (a thousand cheap wake-ups a second) instead of paying a
 /// system call per submit: waking a dozing starter is the one system call on

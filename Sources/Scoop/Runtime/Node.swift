@@ -132,7 +132,7 @@ final class Node: Sendable {
     /// Slots held now, deferred starts included (tests).
     var heldSlotCount: Int { state.withLock { $0.policy.running } }
 
-    /// Futures their submitter (holding no slot) took back and ran inline (tests).
+    /// Futures the body's own task took back and ran inline (tests).
     var deferredStartsRunInline: Int { state.withLock { $0.deferredStartsRunInline } }
 
     /// Cancels kept for futures not started here (tests: bounded).
@@ -198,8 +198,8 @@ final class Node: Sendable {
     }
 
     /// Starts the deferred futures nobody took back: called by
-    /// ``DeferredStarter`` (`byStarter`), and by a task holding no slot
-    /// before it waits.
+    /// ``DeferredStarter`` (`byStarter`), and by a task of this node before
+    /// it waits (`lendingSlot`).
     func startDeferred(byStarter: Bool = false) {
         // The starter always looks (it must clear `postedToStarter`); others skip the lock when none can be there.
         guard byStarter || mayHaveDeferredStarts.load(ordering: .relaxed) else { return }
