@@ -124,11 +124,12 @@ where Input.Element: Codable & Sendable {
 /// Not Sendable: owned by one iterator, used by one task at a time.
 final class InFlightWindow {
     var cores = Deque<FutureCore>()
-    /// The node the chunks were submitted to (set with the first one).
+    /// The node the chunks were submitted to (set with each, always the same).
     var node: Node?
 
     func cancelAll() {
-        for core in cores { _ = node?.cancel(core) ?? core.cancel() }
+        guard let node else { return }   // nothing was submitted
+        for core in cores { _ = node.cancel(core) }
         cores.removeAll()
     }
 

@@ -138,8 +138,9 @@ enum ChunkPlan {
     /// Bounds a chunk so that one result message stays modest.
     static let maximumChunk = 8192
 
-    /// How many of a map's first elements may wait in the submitting node's
-    /// own queue; chunks past that spill to the broker when they cannot
+    /// How many of a map's first elements may start or wait in the
+    /// submitting node (`Futures.map` and its relatives, `mapAsCompleted`
+    /// included); chunks past that spill to the broker when they cannot
     /// start at once. Without a bound, the guided plan's first chunks (about
     /// three quarters of the elements) would wait here, and the other
     /// workers, after the small chunks, would steal big ones late and end

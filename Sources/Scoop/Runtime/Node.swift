@@ -79,8 +79,9 @@ final class Node: Sendable {
     private let sequence = Atomic<UInt64>(0)
     /// Whether `deferredStarts` may hold a job: lets waits and awaits skip
     /// the lock in the usual case. Set under the lock when one is added,
-    /// cleared under it when emptied; a stale `false` only delays a start
-    /// until the body's own await, a wait, or the starter's sweep.
+    /// cleared under it when emptied. Only the body adds, so its own claims
+    /// and waits always see its store; another task may read a stale `false`
+    /// and skip a start, which then waits for the body or the starter's sweep.
     private let mayHaveDeferredStarts = Atomic<Bool>(false)
     private let gapBeforeState = CacheLineGap()
     private let state: Mutex<State>
@@ -90,7 +91,10 @@ final class Node: Sendable {
     /// Kept only to compare identities, and only while that task is alive
     /// (`Pool.run` clears it before it returns). Tasks the body makes wait
     /// normally: cancelling them must not reach a future.
-    /// `nonisolated(unsafe)`: written and read only while holding `state`'s lock.
+    /// `nonisolated(unsafe)`: written and read only while holding `state`'s
+    /// lock. Kept past `withUnsafeCurrentTask`'s closure against that API's
+    /// advice, safely here: it is only compared, never used to reach the
+    /// task, and `Pool.run` clears it on every way out before its task ends.
     private nonisolated(unsafe) var bodyTask: UnsafeCurrentTask?
     private let shutdownSignal = Mutex<(done: Bool, waiters: [CheckedContinuation<String?, Never>])>((false, []))
 
@@ -147,7 +151,7 @@ final class Node: Sendable {
 
     /// Schedules a future submitted in this process. A future whose
     /// arguments are `costlyToMove` leaves only for an idle worker (see
-    /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:)``). A future that
+    /// ``WorkerQueuePolicy/admit(_:mustSpill:costlyToMove:beyondLocalShare:)``). A future that
     /// may start now, submitted by the program's body's own task (`deferrable`:
     /// a task of this node holding no slot, checked further here), is kept
     /// for the body's await to run inline (see ``DeferredStarter``).
@@ -471,10 +475,11 @@ final class Node: Sendable {
     /// Runs `body` (which waits) with the current task's slot lent out, so that
     /// other futures run meanwhile: waiting never holds a core.
     func lendingSlot<T>(_ body: () async throws -> T) async rethrows -> T {
-        // A task about to wait: the deferred starts of this node (its own, or
-        // a slotless task's it may be waiting for) start now, not when the
-        // starter sweeps. A slot holder takes them with the lock it takes
-        // anyway (an extra lock per await measured on W4).
+        // A task about to wait: the body's deferred starts (its own, or ones
+        // this task may be waiting for) start now, not when the starter
+        // sweeps. A slot holder that lends its slot takes them with the lock
+        // it takes anyway (an extra lock per await measured on W4). Tasks
+        // started here get the waiting task's priority.
         guard let context = TaskContext.current, context.node === self, let slot = context.slot else {
             startDeferred()
             return try await body()
@@ -486,6 +491,8 @@ final class Node: Sendable {
             }
             for (job, _) in deferred { start(job) }
             if let next { start(next) } else { requestWorkIfIdle() }
+        } else {
+            startDeferred()
         }
         defer {
             if slot.reclaim() { state.withLock { $0.policy.resumed() } }
@@ -496,6 +503,8 @@ final class Node: Sendable {
     /// Cancels a future owned here: takes it out of the local queue or the
     /// deferred starts first (a deferred start's slot is given back at once).
     func cancel(_ core: FutureCore) -> Bool {
+        // Maps cancel all their chunks when they end, most of them done: no lock for those.
+        guard core.phase != .done else { return false }
         _ = removeQueued(core.id)
         return core.cancel()
     }
