@@ -23,7 +23,7 @@ import Synchronization
 /// futures are being deferred it sweeps the posted nodes every ``tick`` and
 /// starts what is still deferred, so such a future starts 0–1 ms after it
 /// was submitted (or one tick after a wake-up). It dozes (sleeps until
-/// woken) after ``idleTicksBeforeDozing`` tick(s) without a deferral, so an
+/// woken) after a tick without a deferral, so an
 /// idle pool costs nothing, and a body submitting and awaiting in a loop
 /// keeps it ticking (a thousand cheap wake-ups a second) instead of paying a
 /// system call per submit: waking a dozing starter is the one system call on
@@ -43,9 +43,6 @@ final class DeferredStarter: Sendable {
     /// How long a deferred future may wait for its submitter before this
     /// thread starts it.
     static let tick: DispatchTimeInterval = .milliseconds(1)
-    /// Ticks without a new deferred future before the starter dozes.
-    static let idleTicksBeforeDozing = 1
-
     /// Nodes with deferred starts to look at, in the order posted.
     private let posted = Mutex<[Node]>([])
     /// Deferred starts so far (any node): tells the starter whether to keep ticking.
@@ -79,11 +76,9 @@ final class DeferredStarter: Sendable {
     private func run() {
         DetachedThread.nameCurrentThread("scoop-starter")
         var seen: UInt64 = 0
-        var idleTicks = 0
         while true {
             if dozing.load(ordering: .sequentiallyConsistent) {
                 wakeup.wait()
-                idleTicks = 0
                 continue
             }
             // Woken or ticking: wait a whole tick first. A signal meanwhile is
@@ -99,11 +94,9 @@ final class DeferredStarter: Sendable {
             let count = deferrals.load(ordering: .sequentiallyConsistent)
             if count != seen {
                 seen = count
-                idleTicks = 0
                 continue
             }
-            idleTicks += 1
-            guard idleTicks >= Self.idleTicksBeforeDozing else { continue }
+            // A tick without a deferral: doze.
             dozing.store(true, ordering: .sequentiallyConsistent)
             // A deferral that read `dozing` before the store did not wake us:
             // look once more, now that any later one will.

@@ -55,19 +55,15 @@ final class Node: Sendable {
         /// Remote futures whose task ended before `start` registered it.
         var remoteEndedBeforeRegistered: Set<FutureID> = []
         var closedReason: String?
-
-        /// Empties ``deferredStarts`` (no copy when it is empty, the usual case).
-        mutating func takeDeferredStarts() -> [(job: Job, priority: TaskPriority)] {
-            guard !deferredStarts.isEmpty else { return [] }
-            defer { deferredStarts.removeAll(keepingCapacity: true) }
-            return deferredStarts
-        }
         /// Futures submitted by the program's body's own task and admitted
         /// to start: their slots are reserved. The body's own task
         /// takes one back when it awaits it (`awaitChild`), a wait starts them
         /// (`lendingSlot`), a cancel removes one (`removeQueued`), or
         /// ``DeferredStarter`` starts them.
-        var deferredStarts: [(job: Job, priority: TaskPriority)] = []
+        var deferredStarts: [Job] = []
+        /// The body's priority, for the tasks the starter's thread (which has
+        /// none to pass on) makes of its deferred starts.
+        var bodyPriority: TaskPriority = .medium
         /// This node is posted to the starter, which has not looked yet.
         var postedToStarter = false
         /// Deferred starts taken back and run inline by their awaiting submitter.
@@ -190,8 +186,7 @@ final class Node: Sendable {
         switch state.policy.admit(job, mustSpill: mustLeave && workerCount > 1, costlyToMove: costlyToMove,
                                   beyondLocalShare: beyondLocalShare) {
         case .start(let job) where deferStart:
-            // The starter's thread has no priority: keep the submitter's.
-            state.deferredStarts.append((job, Task.currentPriority))
+            state.deferredStarts.append(job)
             mayHaveDeferredStarts.store(true, ordering: .relaxed)
             defer { state.postedToStarter = true }
             return .deferred(isFirst: !state.postedToStarter)
@@ -207,26 +202,35 @@ final class Node: Sendable {
     func startDeferred(byStarter: Bool = false) {
         // The starter always looks (it must clear `postedToStarter`); others skip the lock when none can be there.
         guard byStarter || mayHaveDeferredStarts.load(ordering: .relaxed) else { return }
-        let deferred = state.withLock { state in
+        let (deferred, bodyPriority) = state.withLock { state in
             if byStarter { state.postedToStarter = false }
-            defer { noteDeferredStartsLeft(state) }
-            return state.takeDeferredStarts()
+            return (takeDeferredStarts(&state), state.bodyPriority)
         }
         // From a task, the new task inherits its priority (an explicit one,
         // even the same value, measured 20 % slower on W4); the starter's
-        // thread has none to inherit, so it passes the submitter's.
-        for (job, priority) in deferred { start(job, priority: byStarter ? priority : nil) }
+        // thread has none to inherit, so it passes the body's.
+        for job in deferred { start(job, priority: byStarter ? bodyPriority : nil) }
     }
 
-    /// Clears ``mayHaveDeferredStarts`` once `state`'s deferred starts are
-    /// gone (call with the lock held, after removing some).
-    private func noteDeferredStartsLeft(_ state: borrowing State) {
-        if state.deferredStarts.isEmpty { mayHaveDeferredStarts.store(false, ordering: .relaxed) }
+    /// Empties `state`'s deferred starts (no copy when there are none, the
+    /// usual case) and clears ``mayHaveDeferredStarts``. Call with the lock held.
+    private func takeDeferredStarts(_ state: inout State) -> [Job] {
+        guard !state.deferredStarts.isEmpty else { return [] }
+        defer {
+            state.deferredStarts.removeAll(keepingCapacity: true)
+            mayHaveDeferredStarts.store(false, ordering: .relaxed)
+        }
+        return state.deferredStarts
     }
 
-    /// Marks the current task as the program's body (`task` nil: the body ended).
+    /// Marks the current task as the program's body (`task` nil: the body
+    /// ended) and remembers its priority for the starter.
     func setBodyTask(_ task: UnsafeCurrentTask?) {
-        state.withLock { _ in bodyTask = task }
+        let priority = Task.currentPriority
+        state.withLock { state in
+            bodyTask = task
+            if task != nil { state.bodyPriority = priority }
+        }
     }
 
     /// Takes back the deferred start of future `id` for `awaiter`, if it is
@@ -235,15 +239,14 @@ final class Node: Sendable {
     /// must not wait for it to finish.
     private func claimDeferredStart(_ id: FutureID, awaitedBy awaiter: UnsafeCurrentTask?) -> Job? {
         guard mayHaveDeferredStarts.load(ordering: .relaxed) else { return nil }
-        let (claimed, others) = state.withLock { state -> (Job?, [(job: Job, priority: TaskPriority)]) in
+        let (claimed, others) = state.withLock { state -> (Job?, [Job]) in
             guard let awaiter, bodyTask == awaiter,
-                  let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (nil, []) }
-            defer { noteDeferredStartsLeft(state) }
-            let claimed = state.deferredStarts.remove(at: index).job
+                  let index = state.deferredStarts.firstIndex(where: { $0.id == id }) else { return (nil, []) }
+            let claimed = state.deferredStarts.remove(at: index)
             state.deferredStartsRunInline += 1
-            return (claimed, state.takeDeferredStarts())
+            return (claimed, takeDeferredStarts(&state))
         }
-        for (job, _) in others { start(job) }
+        for job in others { start(job) }
         return claimed
     }
 
@@ -485,11 +488,8 @@ final class Node: Sendable {
             return try await body()
         }
         if slot.lend() {
-            let (next, deferred) = state.withLock { state in
-                defer { noteDeferredStartsLeft(state) }
-                return (state.policy.suspended(), state.takeDeferredStarts())
-            }
-            for (job, _) in deferred { start(job) }
+            let (next, deferred) = state.withLock { state in (state.policy.suspended(), takeDeferredStarts(&state)) }
+            for job in deferred { start(job) }
             if let next { start(next) } else { requestWorkIfIdle() }
         } else {
             startDeferred()
@@ -515,9 +515,9 @@ final class Node: Sendable {
     func removeQueued(_ id: FutureID) -> Bool {
         let (found, slotFreed, next) = state.withLock { state -> (Bool, Bool, Job?) in
             if state.policy.removeQueued(where: { $0.id == id }) != nil { return (true, false, nil) }
-            guard let index = state.deferredStarts.firstIndex(where: { $0.job.id == id }) else { return (false, false, nil) }
+            guard let index = state.deferredStarts.firstIndex(where: { $0.id == id }) else { return (false, false, nil) }
             state.deferredStarts.remove(at: index)
-            noteDeferredStartsLeft(state)
+            if state.deferredStarts.isEmpty { mayHaveDeferredStarts.store(false, ordering: .relaxed) }
             return (true, true, state.policy.finished())
         }
         if let next {
