@@ -122,6 +122,12 @@ protocol ChunkRunnable: RegisteredFunction {
     /// Runs `count` argument records of a map chunk through the function's
     /// chunk kernel (synchronous bodies only); nil when it has no kernel.
     func runChunkKernel(from reader: inout PayloadReader, count: Int) throws -> ChunkOutcome?
+    /// Folds `count` argument records of a fold (`keepPrefixes` false) or
+    /// scan chunk through the function's fold kernel with `reduce`, and
+    /// returns the encoded chunk result; nil, reading nothing, when either
+    /// function is asynchronous or `reduce` does not take this function's results.
+    func runFoldKernel(from reader: inout PayloadReader, count: Int, reduce: any RegisteredFunction,
+                       keepPrefixes: Bool) throws -> [UInt8]?
 }
 
 /// A map chunk run on a worker: how many elements, the encoded array of the
@@ -167,6 +173,30 @@ extension TaskFunction: RegisteredFunction {
 
     func runChunkKernel(from reader: inout PayloadReader, count: Int) throws -> ChunkOutcome? {
         guard let chunkKernel else { return nil }
+        let outcome = chunkKernel(try readElements(from: &reader, count: count))
+        var values = PayloadWriter()
+        try values.write(outcome.values)
+        return ChunkOutcome(count: count, encodedValues: values.bytes, failures: outcome.failures)
+    }
+
+    func runFoldKernel(from reader: inout PayloadReader, count: Int, reduce: any RegisteredFunction,
+                       keepPrefixes: Bool) throws -> [UInt8]? {
+        guard let foldKernel, let typedReduce = reduce as? TaskFunction<Result, Result, Result>,
+              let syncReduce = typedReduce.syncBody else { return nil }
+        let folded = try foldKernel(try readElements(from: &reader, count: count), syncReduce, keepPrefixes)
+        var writer = PayloadWriter()
+        if keepPrefixes {
+            writer.writeUInt32(UInt32(folded.prefixes.count))
+            for prefix in folded.prefixes { try writer.write(prefix) }
+        } else {
+            guard let accumulator = folded.accumulator else { throw ScoopError.invalidArgument("empty fold chunk") }
+            try writer.write(accumulator)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes `count` argument records of a chunk.
+    private func readElements(from reader: inout PayloadReader, count: Int) throws -> [(repeat each Argument)] {
         var elements: [(repeat each Argument)] = []
         elements.reserveCapacity(Swift.min(count, reader.remaining))
         let cursor = ReaderCursor(reader)
@@ -174,10 +204,7 @@ extension TaskFunction: RegisteredFunction {
             elements.append((repeat try cursor.read((each Argument).self)))
         }
         reader = cursor.reader
-        let outcome = chunkKernel(elements)
-        var values = PayloadWriter()
-        try values.write(outcome.values)
-        return ChunkOutcome(count: count, encodedValues: values.bytes, failures: outcome.failures)
+        return elements
     }
 
     /// Encodes one argument record.

@@ -43,6 +43,13 @@ enum ChunkExecutor {
                 return writer.bytes
             }
         }
+        if mode != .map, let runnable = function as? any ChunkRunnable, let reduce = registry[reduceID] {
+            try Task.checkCancellation()
+            if let result = try runnable.runFoldKernel(from: &reader, count: count, reduce: reduce,
+                                                       keepPrefixes: mode == .scan) {
+                return result
+            }
+        }
         var calls: [@Sendable () async throws -> any Sendable] = []
         calls.reserveCapacity(min(count, reader.remaining))
         for _ in 0..<count { calls.append(try function.decodeCall(from: &reader)) }
