@@ -126,12 +126,48 @@ import Testing
         #expect(late.map(\.envelope.kind) == [.welcome, .request])
     }
 
+    @Test func aBusyWorkerAskingAheadDoesNotMakeTheOthersShare() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        for worker in [WorkerID.origin, WorkerID(1)] { _ = core.receive(join(worker), from: worker) }
+        let ahead = WorkRequest(forIdleSlots: 0, ahead: 1).payload
+        #expect(core.receive(Envelope(kind: .request, source: WorkerID(1), payload: ahead), from: WorkerID(1)).isEmpty)
+        // Its credit still takes the next future, since nobody idle asked.
+        let task = Envelope(kind: .task, futureID: FutureID(owner: .origin, sequence: 1), source: .origin, payload: [7])
+        #expect(core.receive(task, from: .origin).map(\.worker) == [WorkerID(1)])
+    }
+
     @Test func malformedRequestsAreDroppedAndCounted() {
         var core = BrokerCore(expectedBuild: nil, workerCount: 1)
         _ = core.receive(join(.origin), from: .origin)
         #expect(core.receive(Envelope(kind: .request, source: .origin, payload: [1]), from: .origin).isEmpty)
         #expect(core.receive(Envelope(kind: .constant, source: .origin, payload: [0xFF, 0xFF]), from: .origin).isEmpty)
-        #expect(core.counters.dropped == 2)
+        // Nothing asked for at all, and a count with trailing bytes.
+        #expect(core.receive(Envelope(kind: .request, source: .origin, payload: [0, 0, 0, 0, 0, 0, 0, 0]), from: .origin).isEmpty)
+        #expect(core.receive(Envelope(kind: .request, source: .origin, payload: [1, 0, 0, 0, 1, 0, 0, 0, 9]), from: .origin).isEmpty)
+        #expect(core.counters.dropped == 4)
+    }
+}
+
+@Suite struct WorkRequestTests {
+    @Test func oneCountIsARequestWithoutLookahead() {
+        #expect(WorkRequest(payload: [3, 0, 0, 0]) == WorkRequest(forIdleSlots: 3, ahead: 0))
+        #expect(WorkRequest(forIdleSlots: 3).payload == [3, 0, 0, 0])
+    }
+
+    @Test func aheadTravelsAsASecondCount() {
+        let request = WorkRequest(forIdleSlots: 0, ahead: 2)
+        #expect(request.payload == [0, 0, 0, 0, 2, 0, 0, 0])
+        #expect(WorkRequest(payload: request.payload) == request)
+    }
+
+    @Test func malformedPayloadsAreRefused() {
+        #expect(WorkRequest(payload: []) == nil)
+        #expect(WorkRequest(payload: [1, 0, 0]) == nil)
+        #expect(WorkRequest(payload: [0, 0, 0, 0]) == nil)                          // asks for nothing
+        #expect(WorkRequest(payload: [0, 0, 0x10, 0]) == nil)                       // 2^20
+        #expect(WorkRequest(payload: [1, 0, 0, 0, 0, 0, 0x10, 0]) == nil)           // ahead 2^20
+        #expect(WorkRequest(payload: [1, 0, 0, 0, 1, 0]) == nil)                    // a partial second count
+        #expect(WorkRequest(payload: [1, 0, 0, 0, 1, 0, 0, 0, 0]) == nil)           // trailing bytes
     }
 }
 

@@ -34,6 +34,51 @@ import Testing
         #expect(sends.map(\.worker) == [w3, w1, w2])
     }
 
+    @Test func idleWorkersAreServedBeforeWorkersThatAskedAhead() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 0, ahead: 1)  // busy, asked ahead first
+        _ = broker.request(from: w2, count: 1)            // idle
+        #expect(broker.submit(task(1)).map(\.worker) == [w2])
+        #expect(broker.submit(task(2)).map(\.worker) == [w1])
+        #expect(broker.aheadCredits(of: w1) == 0)
+        #expect(broker.submit(task(3)).isEmpty)
+    }
+
+    @Test func aWorkersIdleCreditsAreSpentBeforeItsAheadCredits() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        _ = broker.request(from: w1, count: 1, ahead: 1)
+        _ = broker.submit(task(1))
+        #expect(broker.credits(of: w1) == 0)
+        #expect(broker.aheadCredits(of: w1) == 1)
+        // A remote-only future of w1's own cannot use either.
+        #expect(broker.submit(task(2, from: w1, flags: .remoteOnly)).isEmpty)
+        #expect(broker.aheadCredits(of: w1) == 1)
+    }
+
+    @Test func aRemoteOnlyFutureGivenBackStillNeverGoesToItsOwner() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w2, count: 1)
+        let sent = broker.submit(task(1, from: w1, flags: .remoteOnly))
+        #expect(sent.map(\.worker) == [w2])
+        var returned = task(1, from: w1, flags: .remoteOnly)
+        returned.source = w2
+        _ = broker.request(from: w1, count: 1)
+        #expect(broker.giveBack(returned, from: w2).isEmpty)
+        #expect(broker.request(from: w2, count: 1).map(\.worker) == [w2])
+    }
+
+    @Test func aLostWorkersAheadCreditsGoWithIt() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 0, ahead: 2)
+        _ = broker.remove(w1)
+        #expect(broker.submit(task(1)).isEmpty)
+        #expect(broker.queue.count == 1)
+    }
+
     @Test func theInFlightTableTracksUntilCompletion() {
         var broker = BrokerScheduler()
         broker.join(w1)

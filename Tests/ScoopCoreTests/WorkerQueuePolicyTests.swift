@@ -34,7 +34,7 @@ import Testing
         for job in 1...1_000 { #expect(queued(policy.admit(job))) }
         #expect(spilled(policy.admit(9, mustSpill: true)) == nil)
         #expect(policy.queue.count == 1_001)
-        #expect(policy.takeRequestCount() == 0)
+        #expect(policy.takeWorkRequest() == nil)
     }
 
     @Test func finishedStartsTheOldestQueued() {
@@ -73,23 +73,69 @@ import Testing
 
     @Test func idleWorkersAskTheBrokerOnceForTheirFreeSlots() {
         var policy = Policy(slots: 3, spillThreshold: 3)
-        #expect(policy.takeRequestCount() == 3)
-        #expect(policy.takeRequestCount() == 0)  // already asked
-        let started = policy.receivedFromBroker(10)
-        #expect(started)
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 3, ahead: 0))
+        #expect(policy.takeWorkRequest() == nil)  // already asked
+        #expect(policy.receivedFromBroker(10) == .start)
         #expect(policy.outstandingRequests == 2)
         #expect(policy.finished() == nil)
-        #expect(policy.takeRequestCount() == 1)  // one more free slot, two still asked
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 1, ahead: 0))  // one more free slot, two still asked
     }
 
     @Test func brokerWorkArrivingWhenBusyIsGivenBack() {
         var policy = Policy(slots: 1, spillThreshold: 0)
-        #expect(policy.takeRequestCount() == 1)
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 1, ahead: 0))
         _ = policy.admit(1)             // a local future took the slot meanwhile
-        let started = policy.receivedFromBroker(99)
-        #expect(!started)
+        #expect(policy.receivedFromBroker(99) == .giveBack)
         #expect(policy.queue.isEmpty)
         #expect(policy.outstandingRequests == 0)
+    }
+
+    @Test func anIdleWorkerAsksForItsSlotsAndItsLookaheadAtOnce() {
+        var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 1, ahead: 1))
+        #expect(policy.takeWorkRequest() == nil)
+        #expect(policy.receivedFromBroker(10) == .start)
+        #expect(policy.receivedFromBroker(11) == .hold)   // asked ahead: waits for the slot
+        #expect(policy.queue.elementsEqual([11]))
+        #expect(policy.takeWorkRequest() == nil)          // one running, one held
+        #expect(policy.finished() == 11)
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 0, ahead: 1))
+        #expect(policy.finished() == nil)
+        // Idle with a future asked ahead on its way: the idle slot is asked for too.
+        #expect(policy.takeWorkRequest() == .init(forIdleSlots: 1, ahead: 0))
+        #expect(policy.outstandingRequests == 2)
+    }
+
+    @Test func futuresBeyondTheLookaheadAreGivenBack() {
+        var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
+        _ = policy.takeWorkRequest()
+        #expect(policy.receivedFromBroker(1) == .start)
+        #expect(policy.receivedFromBroker(2) == .hold)
+        #expect(policy.receivedFromBroker(3) == .giveBack)
+        #expect(policy.outstandingRequests == 0)
+    }
+
+    @Test func aHeldFutureIsSharedWithIdleWorkers() {
+        var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
+        _ = policy.takeWorkRequest()
+        _ = policy.receivedFromBroker(1)
+        _ = policy.receivedFromBroker(2)
+        #expect(policy.share(with: 1) == [2])
+        #expect(policy.queue.isEmpty)
+    }
+
+    @Test func localWorkLongerThanTheLookaheadAsksForNothing() {
+        var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
+        _ = policy.admit(1)
+        _ = policy.admit(2)
+        _ = policy.admit(3)
+        #expect(policy.takeWorkRequest() == nil)
+    }
+
+    @Test func withoutABrokerThereIsNoLookahead() {
+        var policy = Policy(slots: 2, spillThreshold: nil, lookahead: 2)
+        #expect(policy.lookahead == 0)
+        #expect(policy.takeWorkRequest() == nil)
     }
 
     @Test func mustSpillBypassesLocalSlots() {

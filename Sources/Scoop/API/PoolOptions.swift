@@ -33,13 +33,29 @@ public struct PoolOptions: Sendable {
     /// let options = PoolOptions(simulatedProcesses: 4, maxWorkerLosses: 1)
     /// ```
     public var maxWorkerLosses: Int?
+    /// Futures per slot that a busy worker of a multi-process pool asks the
+    /// broker for ahead and holds until a slot frees, so that it does not
+    /// wait a round trip through the broker between futures. Default
+    /// ``defaultLookahead`` (1); 0 asks only for idle slots.
+    /// `SCOOP_LOOKAHEAD` overrides it. A held future is never lost to an idle
+    /// worker: when one idles, the broker asks the holder to give it back.
+    /// No effect on the threads transport.
+    ///
+    /// ```swift
+    /// let options = PoolOptions(lookahead: 0)  // every worker asks only when idle
+    /// ```
+    public var lookahead: Int?
+
+    /// Futures per slot a busy worker holds ahead when ``lookahead`` is not set.
+    public static let defaultLookahead = 1
 
     public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning,
-                simulatedProcesses: Int? = nil, maxWorkerLosses: Int? = nil) {
+                simulatedProcesses: Int? = nil, maxWorkerLosses: Int? = nil, lookahead: Int? = nil) {
         self.workers = workers
         self.checkCodec = checkCodec
         self.logLevel = logLevel
         self.simulatedProcesses = simulatedProcesses
         self.maxWorkerLosses = maxWorkerLosses
+        self.lookahead = lookahead
     }
 }

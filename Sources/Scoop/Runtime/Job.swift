@@ -15,6 +15,12 @@ struct Job: Sendable {
         /// Sent by the broker: decode, run, send the result to its owner.
         case remote(Envelope)
     }
+
+    /// Whether it was submitted in this process.
+    var isLocal: Bool {
+        if case .local = work { return true }
+        return false
+    }
 }
 
 /// What a future submitted here needs to run here or to travel.

@@ -8,6 +8,8 @@ import ScoopCore
 enum Launch {
     static func makeNode(registry: Registry, options: PoolOptions, environment: ProcessEnvironment) async throws -> Node {
         LoggingSetup.bootstrapOnce(level: logLevel(options, environment))
+        var options = options
+        options.lookahead = try lookahead(options, environment)
         // One logger per subsystem; the transports tag it with worker@host once they know the id.
         let subsystem = environment["SCOOP_BROKER"] != nil ? "worker"
             : MPIDetection.isUnderMPI(environment.variables) ? "mpi"
@@ -40,6 +42,20 @@ enum Launch {
         _ = line.utf8CString.withUnsafeBufferPointer { buffer in
             write(2, buffer.baseAddress, buffer.count - 1)
         }
+    }
+
+    /// The lookahead per slot: `SCOOP_LOOKAHEAD`, else the option; a whole number ≥ 0.
+    static func lookahead(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Int? {
+        if let text = environment["SCOOP_LOOKAHEAD"] {
+            guard let value = Int(text), value >= 0 else {
+                throw ScoopError.invalidArgument("SCOOP_LOOKAHEAD must be a whole number of futures per slot, 0 or more (got '\(text)')")
+            }
+            return value
+        }
+        if let value = options.lookahead, value < 0 {
+            throw ScoopError.invalidArgument("PoolOptions.lookahead must be 0 or more (got \(value))")
+        }
+        return options.lookahead
     }
 
     static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) -> Logger.Level {

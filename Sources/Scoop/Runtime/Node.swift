@@ -113,8 +113,12 @@ final class Node: Sendable {
         // where idle workers pull it. When a worker idles and the broker has
         // nothing, the broker asks everyone to share their queues (stealing),
         // so a long task never hides queued work from idle workers.
+        // A busy worker also holds up to one future per slot from the broker,
+        // asked for ahead, so that it does not wait a round trip through the
+        // broker between futures (see `WorkerQueuePolicy.lookahead`).
         let spill: Int? = transport == nil ? nil : 4 * slots
-        self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill)))
+        let lookahead = slots * max(0, options.lookahead ?? PoolOptions.defaultLookahead)
+        self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill, lookahead: lookahead)))
     }
 
     /// Futures queued here, not started yet (trace samples).
@@ -329,6 +333,8 @@ final class Node: Sendable {
         if let next {
             if let reply { transport?.send(reply) }
             start(next)
+            // The next future may have been one held ahead: ask for another.
+            requestWorkIfIdle()
         } else if let transport {
             // A small result and the request for more work leave in one message,
             // the request first: the broker has this worker's request before the
@@ -385,6 +391,8 @@ final class Node: Sendable {
         var reply = Envelope(kind: .result, futureID: envelope.futureID, parentID: envelope.parentID,
                              functionID: envelope.functionID, source: workerID, target: envelope.futureID.owner)
         do {
+            // Cancelled before it started (held ahead, or the cancel met the task's creation).
+            if Task.isCancelled { throw CancellationError() }
             guard let function = registry[envelope.functionID] else {
                 throw ScoopError.unregisteredFunction("\(envelope.functionID) (unknown on \(workerID)@\(hostName): is every process running the same binary?)")
             }
@@ -455,9 +463,10 @@ final class Node: Sendable {
     func awaitChild(_ core: FutureCore) async -> FutureCore.Outcome {
         if !core.hasDeadline {
             if let slot = TaskContext.current?.slot {
-                if let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id } }) {
-                    // Only local futures wait in the queue; a reply would still be sent.
-                    if let reply = await execute(queued, slot: slot) { transport?.send(reply) }
+                // A local future only: one of ours that left and came back, held
+                // ahead, runs as any future from the broker (its result is routed).
+                if let queued = state.withLock({ state in state.policy.removeQueued { $0.id == core.id && $0.isLocal } }) {
+                    _ = await execute(queued, slot: slot)
                     if let outcome = core.outcome { return outcome }
                 }
             } else if !Task.isCancelled,
@@ -514,7 +523,8 @@ final class Node: Sendable {
     /// future. Returns whether it was found.
     func removeQueued(_ id: FutureID) -> Bool {
         let (found, slotFreed, next) = state.withLock { state -> (Bool, Bool, Job?) in
-            if state.policy.removeQueued(where: { $0.id == id }) != nil { return (true, false, nil) }
+            // A future of ours that left and came back, held ahead, is the broker's to cancel.
+            if state.policy.removeQueued(where: { $0.id == id && $0.isLocal }) != nil { return (true, false, nil) }
             guard let index = state.deferredStarts.firstIndex(where: { $0.id == id }) else { return (false, false, nil) }
             state.deferredStarts.remove(at: index)
             if state.deferredStarts.isEmpty { mayHaveDeferredStarts.store(false, ordering: .relaxed) }
@@ -536,14 +546,10 @@ final class Node: Sendable {
     }
 
     /// A request for as many futures as this process has idle slots not yet
-    /// asked for (counted as asked), or nil.
+    /// asked for, and those it may hold ahead (counted as asked), or nil.
     private func workRequestIfIdle() -> Envelope? {
-        guard transport != nil else { return nil }
-        let count = state.withLock { $0.policy.takeRequestCount() }
-        guard count > 0 else { return nil }
-        var payload = PayloadWriter()
-        payload.writeUInt32(UInt32(count))
-        return Envelope(kind: .request, source: workerID, payload: payload.bytes)
+        guard transport != nil, let request = state.withLock({ $0.policy.takeWorkRequest() }) else { return nil }
+        return Envelope(kind: .request, source: workerID, payload: request.payload)
     }
 
     // MARK: Trace
@@ -598,13 +604,15 @@ extension Node: NodeTransportDelegate {
             let job = Job(id: envelope.futureID, parent: envelope.parentID, function: envelope.functionID,
                           flags: envelope.flags, work: .remote(envelope))
             emit(.received, job, bytes: envelope.payload.count)
-            if state.withLock({ $0.policy.receivedFromBroker(job) }) {
+            switch state.withLock({ $0.policy.receivedFromBroker(job) }) {
+            case .start:
                 start(job)
-            } else {
-                var returned = envelope
-                returned.flags.insert(.returned)
-                returned.source = workerID
-                transport?.send(returned)
+                // Busy now: ask for the next future ahead.
+                requestWorkIfIdle()
+            case .hold:
+                break
+            case .giveBack:
+                giveBack(envelope)
             }
         case .result:
             guard let core = state.withLock({ $0.awayFutures.removeValue(forKey: envelope.futureID) }) else {
@@ -627,7 +635,9 @@ extension Node: NodeTransportDelegate {
         case .cancel:
             let task: Task<Void, Never>? = state.withLock { state in
                 if let task = state.remoteTasks[envelope.futureID] { return task }
-                if state.policy.removeQueued(where: { $0.id == envelope.futureID }) == nil {
+                // A future held ahead stays queued: it starts cancelled and
+                // answers the broker, which expects its result.
+                if state.policy.removeQueued(where: { $0.id == envelope.futureID && $0.isLocal }) == nil {
                     state.cancelledBeforeStart.insert(envelope.futureID)
                 }
                 return nil
@@ -644,12 +654,25 @@ extension Node: NodeTransportDelegate {
             var reader = PayloadReader(envelope.payload)
             let idle = Int((try? reader.readUInt32()) ?? 1)
             let shared = state.withLock { $0.policy.share(with: idle) }
-            for job in shared { spill(job) }
+            for job in shared {
+                switch job.work {
+                case .local: spill(job)
+                case .remote(let held): giveBack(held)  // asked for ahead, not started
+                }
+            }
         case .heartbeat:
             transport?.send(Envelope(kind: .heartbeat, source: workerID))
         case .join, .welcome, .refuse, .started, .event:
             logger.debug("unexpected \(envelope.kind) from \(envelope.source) ignored")
         }
+    }
+
+    /// Returns a future the broker sent, not started here, to the head of the broker's queue.
+    private func giveBack(_ envelope: Envelope) {
+        var returned = envelope
+        returned.flags.insert(.returned)
+        returned.source = workerID
+        transport?.send(returned)
     }
 
     func transportClosed(reason: String) {

@@ -98,12 +98,12 @@ public struct BrokerCore {
             }
             return scheduler.submit(envelope)
         case .request:
-            var reader = PayloadReader(envelope.payload)
-            guard let count = try? reader.readUInt32(), count > 0, count < 1 << 20 else {
+            guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)
             }
-            let sends = scheduler.request(from: peer, count: Int(count))
-            guard sends.isEmpty, scheduler.queue.isEmpty, !isShutDown else { return sends }
+            let sends = scheduler.request(from: peer, count: request.forIdleSlots, ahead: request.ahead)
+            // Only an idle worker's request starts stealing; one asked ahead by a busy worker waits.
+            guard request.forIdleSlots > 0, sends.isEmpty, scheduler.queue.isEmpty, !isShutDown else { return sends }
             // A worker is idle and the broker has nothing: ask the others to
             // send what waits in their local queues (work stealing through the broker).
             return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: stealRequest(for: $0)) }

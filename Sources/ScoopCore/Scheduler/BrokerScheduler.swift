@@ -29,6 +29,10 @@ public struct BrokerScheduler {
     /// Idle workers in the order they asked, each with its remaining credits.
     private var idleOrder = Deque<WorkerID>()
     private var credits: [WorkerID: Int] = [:]
+    /// Busy workers that asked for futures to hold until a slot frees, in
+    /// the order they asked: served only when no idle worker can take a future.
+    private var aheadOrder = Deque<WorkerID>()
+    private var aheadCredits: [WorkerID: Int] = [:]
     /// Per worker: the futures it was given and has not answered yet (recovery re-queues them).
     public private(set) var inFlight: [WorkerID: [FutureID: Envelope]] = [:]
     /// Where each in-flight future runs.
@@ -58,11 +62,18 @@ public struct BrokerScheduler {
         return match()
     }
 
-    /// An idle worker asks for `count` more futures.
-    public mutating func request(from worker: WorkerID, count: Int) -> [Dispatch] {
-        guard workers.contains(worker), count > 0 else { return [] }
-        if credits[worker, default: 0] == 0 { idleOrder.append(worker) }
-        credits[worker, default: 0] += count
+    /// A worker asks for `count` more futures it can start now (it is idle),
+    /// and `ahead` more it will start when a running one ends.
+    public mutating func request(from worker: WorkerID, count: Int, ahead: Int = 0) -> [Dispatch] {
+        guard workers.contains(worker), count > 0 || ahead > 0 else { return [] }
+        if count > 0 {
+            if credits[worker, default: 0] == 0 { idleOrder.append(worker) }
+            credits[worker, default: 0] += count
+        }
+        if ahead > 0 {
+            if aheadCredits[worker, default: 0] == 0 { aheadOrder.append(worker) }
+            aheadCredits[worker, default: 0] += ahead
+        }
         return match()
     }
 
@@ -164,6 +175,8 @@ public struct BrokerScheduler {
         departed.insert(worker)
         credits[worker] = nil
         idleOrder.removeAll { $0 == worker }
+        aheadCredits[worker] = nil
+        aheadOrder.removeAll { $0 == worker }
         let lost = (inFlight.removeValue(forKey: worker) ?? [:]).values.sorted { $0.futureID < $1.futureID }
         for envelope in lost {
             location[envelope.futureID] = nil
@@ -193,22 +206,27 @@ public struct BrokerScheduler {
         return removal
     }
 
-    /// Pairs queued futures with idle workers, oldest with oldest. A future
-    /// flagged `remoteOnly` never goes back to the worker that submitted it.
+    /// Pairs queued futures with idle workers, oldest with oldest, then with
+    /// workers that asked ahead. A future flagged `remoteOnly` never goes
+    /// back to the worker that submitted it.
+    ///
+    /// A worker's idle credits are spent before its credits asked ahead
+    /// (it is in `idleOrder` while it has any), as the worker counts them.
     private mutating func match() -> [Dispatch] {
         var sends: [Dispatch] = []
         var skipped = Deque<Envelope>()
-        while !queue.isEmpty, !idleOrder.isEmpty {
+        while !queue.isEmpty, !idleOrder.isEmpty || !aheadOrder.isEmpty {
             let task = queue.removeFirst()
-            guard let position = idleOrder.firstIndex(where: { eligible($0, for: task) }) else {
+            let worker: WorkerID
+            if let position = idleOrder.firstIndex(where: { eligible($0, for: task) }) {
+                worker = idleOrder[position]
+                Self.spendCredit(of: worker, at: position, credits: &credits, order: &idleOrder)
+            } else if let position = aheadOrder.firstIndex(where: { eligible($0, for: task) }) {
+                worker = aheadOrder[position]
+                Self.spendCredit(of: worker, at: position, credits: &aheadCredits, order: &aheadOrder)
+            } else {
                 skipped.append(task)
                 continue
-            }
-            let worker = idleOrder[position]
-            credits[worker, default: 0] -= 1
-            if credits[worker, default: 0] <= 0 {
-                credits[worker] = nil
-                idleOrder.remove(at: position)
             }
             inFlight[worker, default: [:]][task.futureID] = task
             location[task.futureID] = worker
@@ -218,8 +236,19 @@ public struct BrokerScheduler {
         return sends
     }
 
+    private static func spendCredit(of worker: WorkerID, at position: Int,
+                                    credits: inout [WorkerID: Int], order: inout Deque<WorkerID>) {
+        credits[worker, default: 0] -= 1
+        if credits[worker, default: 0] <= 0 {
+            credits[worker] = nil
+            order.remove(at: position)
+        }
+    }
+
+    /// The owner, not the envelope's source: a future given back by the
+    /// worker it was sent to carries that worker as its source.
     private func eligible(_ worker: WorkerID, for task: Envelope) -> Bool {
-        !(task.flags.contains(.remoteOnly) && task.source == worker)
+        !(task.flags.contains(.remoteOnly) && task.futureID.owner == worker)
     }
 
     /// Idle credits over every worker: how many futures idle workers could start now.
@@ -227,4 +256,7 @@ public struct BrokerScheduler {
 
     /// Idle credits a worker holds (tests, run summary).
     public func credits(of worker: WorkerID) -> Int { credits[worker] ?? 0 }
+
+    /// Credits a worker asked ahead and holds (tests).
+    public func aheadCredits(of worker: WorkerID) -> Int { aheadCredits[worker] ?? 0 }
 }

@@ -12,7 +12,11 @@ import DequeModule
 ///   arguments are costly to move: then it waits here until a worker is idle.
 /// - A slot is released while its future awaits a child (the task suspends; it
 ///   does not block a thread), so the child, or other queued work, runs there.
-/// - An idle worker asks the broker for as many futures as it has free slots.
+/// - An idle worker asks the broker for as many futures as it has free slots,
+///   and a busy one for up to `lookahead` more, held here until a slot frees,
+///   so that the next future is already in the process when the current one
+///   ends (the broker serves idle workers first, and asks a worker holding
+///   such a future to share it when another worker idles).
 ///
 /// ```swift
 /// var policy = WorkerQueuePolicy<Int>(slots: 1, spillThreshold: 1)
@@ -41,13 +45,22 @@ public struct WorkerQueuePolicy<Job> {
     public private(set) var running = 0
     /// Futures waiting for a slot, oldest first.
     public private(set) var queue = Deque<Job>()
+    /// Futures from the broker this worker may hold beyond its slots (0: it
+    /// asks only when a slot is free, and waits a round trip per future).
+    public let lookahead: Int
+    /// Futures asked of the broker for idle slots and not yet received.
+    public private(set) var outstandingForIdleSlots = 0
+    /// Futures asked of the broker ahead (``lookahead``) and not yet received.
+    public private(set) var outstandingAhead = 0
     /// Futures asked of the broker and not yet received.
-    public private(set) var outstandingRequests = 0
+    public var outstandingRequests: Int { outstandingForIdleSlots + outstandingAhead }
 
-    public init(slots: Int, spillThreshold: Int?) {
+    public init(slots: Int, spillThreshold: Int?, lookahead: Int = 0) {
         precondition(slots > 0, "a worker needs at least one slot")
+        precondition(lookahead >= 0, "lookahead cannot be negative")
         self.slots = slots
         self.spillThreshold = spillThreshold
+        self.lookahead = spillThreshold == nil ? 0 : lookahead
     }
 
     /// Decides the fate of a future submitted in this process.
@@ -78,15 +91,35 @@ public struct WorkerQueuePolicy<Job> {
         return .queued
     }
 
-    /// Accepts a future the broker sent in answer to a request. Returns true
-    /// when it starts now (it holds a slot); false when every slot filled up
-    /// since the request: the future must go back to the broker rather than
-    /// wait here while other workers may be idle.
-    public mutating func receivedFromBroker(_ job: Job) -> Bool {
-        if outstandingRequests > 0 { outstandingRequests -= 1 }
-        guard running < slots else { return false }
-        running += 1
-        return true
+    /// What to do with a future the broker sent.
+    public enum Receipt: Equatable {
+        /// Start it now; it holds a slot.
+        case start
+        /// It was asked for ahead: it waits in the local queue for a slot.
+        case hold
+        /// Every slot filled up since the request and the lookahead is
+        /// used: it must go back to the broker rather than wait here while
+        /// other workers may be idle.
+        case giveBack
+    }
+
+    /// Accepts a future the broker sent in answer to a request.
+    ///
+    /// The broker spends a worker's credits for idle slots before its
+    /// credits asked ahead, and so does this count.
+    public mutating func receivedFromBroker(_ job: Job) -> Receipt {
+        if outstandingForIdleSlots > 0 {
+            outstandingForIdleSlots -= 1
+        } else if outstandingAhead > 0 {
+            outstandingAhead -= 1
+        }
+        if running < slots && queue.isEmpty {
+            running += 1
+            return .start
+        }
+        guard queue.count < lookahead else { return .giveBack }
+        queue.append(job)
+        return .hold
     }
 
     /// A running future finished: its slot is free. Returns the next future to start.
@@ -114,14 +147,21 @@ public struct WorkerQueuePolicy<Job> {
         return queue.remove(at: index)
     }
 
-    /// How many futures to ask the broker for now (0 when busy or already asked).
-    /// Calling it records the request as outstanding.
-    public mutating func takeRequestCount() -> Int {
-        guard spillThreshold != nil, queue.isEmpty else { return 0 }
-        let wanted = slots - running - outstandingRequests
-        guard wanted > 0 else { return 0 }
-        outstandingRequests += wanted
-        return wanted
+    /// What to ask the broker for now, or nil (busy with local work, or
+    /// already asked). Calling it records the request as outstanding.
+    ///
+    /// An idle slot is asked for even while futures asked ahead are on
+    /// their way: the broker serves idle workers first, and only an idle
+    /// worker's request makes it ask the others to share their queues.
+    public mutating func takeWorkRequest() -> WorkRequest? {
+        guard spillThreshold != nil, queue.count <= lookahead else { return nil }
+        let idle = queue.isEmpty ? max(0, slots - running - outstandingForIdleSlots) : 0
+        let inHand = running + queue.count + outstandingRequests + idle
+        let ahead = max(0, slots + lookahead - inHand)
+        guard idle + ahead > 0 else { return nil }
+        outstandingForIdleSlots += idle
+        outstandingAhead += ahead
+        return WorkRequest(forIdleSlots: idle, ahead: ahead)
     }
 
     /// Futures still owed to idle workers elsewhere: while positive, a future
@@ -141,7 +181,10 @@ public struct WorkerQueuePolicy<Job> {
     }
 
     /// The broker forgot our requests (it restarted our credits, e.g. on rejoin).
-    public mutating func resetRequests() { outstandingRequests = 0 }
+    public mutating func resetRequests() {
+        outstandingForIdleSlots = 0
+        outstandingAhead = 0
+    }
 
     private mutating func startNextIfPossible() -> Job? {
         guard running < slots, let next = queue.popFirst() else { return nil }
