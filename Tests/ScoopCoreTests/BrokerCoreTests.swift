@@ -136,6 +136,20 @@ import Testing
         #expect(core.receive(task, from: .origin).map(\.worker) == [WorkerID(1)])
     }
 
+    @Test func onlyTheHolderReportsAFutureSentAheadStarted() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
+        let ahead = WorkRequest(forIdleSlots: 0, ahead: 1).payload
+        _ = core.receive(Envelope(kind: .request, source: WorkerID(1), payload: ahead), from: WorkerID(1))
+        let id = FutureID(owner: .origin, sequence: 1)
+        let sent = core.receive(Envelope(kind: .task, futureID: id, source: .origin, payload: [7]), from: .origin)
+        #expect(sent.map { $0.envelope.flags.contains(.sentAhead) } == [true])
+        _ = core.receive(Envelope(kind: .started, futureID: id, source: WorkerID(2)), from: WorkerID(2))
+        #expect(core.scheduler.heldAhead == [id])
+        _ = core.receive(Envelope(kind: .started, futureID: id, source: WorkerID(1)), from: WorkerID(1))
+        #expect(core.scheduler.heldAhead.isEmpty)
+    }
+
     @Test func malformedRequestsAreDroppedAndCounted() {
         var core = BrokerCore(expectedBuild: nil, workerCount: 1)
         _ = core.receive(join(.origin), from: .origin)

@@ -70,6 +70,44 @@ import Testing
         #expect(broker.request(from: w2, count: 1).map(\.worker) == [w2])
     }
 
+    @Test func aFutureSentAheadIsMarkedAndOneForAnIdleSlotIsNot() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        _ = broker.request(from: w1, count: 1, ahead: 1)
+        let idle = broker.submit(task(1)), ahead = broker.submit(task(2))
+        #expect(idle.map { $0.envelope.flags.contains(.sentAhead) } == [false])
+        #expect(ahead.map { $0.envelope.flags.contains(.sentAhead) } == [true])
+        #expect(broker.heldAhead == [task(2).futureID])
+        // Given back, it loses the mark (its next dispatch decides again).
+        var returned = ahead[0].envelope
+        returned.flags.insert(.returned)
+        _ = broker.giveBack(returned, from: w1)
+        #expect(broker.heldAhead.isEmpty)
+        #expect(broker.queue.first?.flags.contains(.sentAhead) == false)
+    }
+
+    @Test func aWorkerLostWhileHoldingAFutureAheadDoesNotChargeItALoss() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 0, ahead: 1)
+        _ = broker.submit(task(1))
+        let removal = broker.remove(w1, maxLosses: 1)
+        #expect(removal.exhausted.isEmpty)
+        #expect(removal.requeued.map(\.futureID) == [task(1).futureID])
+        #expect(removal.requeued.allSatisfy { !$0.flags.contains(.sentAhead) })
+        #expect(broker.losses[task(1).futureID] == nil)
+    }
+
+    @Test func aFutureSentAheadAndStartedIsChargedWhenItsWorkerIsLost() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 0, ahead: 1)
+        _ = broker.submit(task(1))
+        broker.started(task(1).futureID)
+        let removal = broker.remove(w1, maxLosses: 1)
+        #expect(removal.exhausted.map(\.envelope.futureID) == [task(1).futureID])
+    }
+
     @Test func aLostWorkersAheadCreditsGoWithIt() {
         var broker = BrokerScheduler()
         [w1, w2].forEach { broker.join($0) }

@@ -125,8 +125,8 @@ struct CodecTestRandom: RandomNumberGenerator {
 
         bytes = good
         bytes[2] = 7
-        #expect(throws: WireError.unsupportedVersion(found: 7, supported: 1)) { try Envelope.decode(bytes) }
-        #expect(throws: WireError.unsupportedVersion(found: 7, supported: 1)) { try Envelope.decode(Array(bytes[..<3])) }
+        #expect(throws: WireError.unsupportedVersion(found: 7, supported: Envelope.protocolVersion)) { try Envelope.decode(bytes) }
+        #expect(throws: WireError.unsupportedVersion(found: 7, supported: Envelope.protocolVersion)) { try Envelope.decode(Array(bytes[..<3])) }
 
         for kind: UInt8 in [0, 13, 200, 255] {
             bytes = good

@@ -95,7 +95,8 @@ import Testing
         #expect(policy.takeWorkRequest() == .init(forIdleSlots: 1, ahead: 1))
         #expect(policy.takeWorkRequest() == nil)
         #expect(policy.receivedFromBroker(10) == .start)
-        #expect(policy.receivedFromBroker(11) == .hold)   // asked ahead: waits for the slot
+        #expect(policy.receivedFromBroker(11, sentAhead: true) == .hold)   // asked ahead: waits for the slot
+        #expect(policy.outstandingRequests == 0)
         #expect(policy.queue.elementsEqual([11]))
         #expect(policy.takeWorkRequest() == nil)          // one running, one held
         #expect(policy.finished() == 11)
@@ -110,9 +111,17 @@ import Testing
         var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
         _ = policy.takeWorkRequest()
         #expect(policy.receivedFromBroker(1) == .start)
-        #expect(policy.receivedFromBroker(2) == .hold)
-        #expect(policy.receivedFromBroker(3) == .giveBack)
+        #expect(policy.receivedFromBroker(2, sentAhead: true) == .hold)
+        #expect(policy.receivedFromBroker(3, sentAhead: true) == .giveBack)
         #expect(policy.outstandingRequests == 0)
+    }
+
+    @Test func eachFutureSettlesTheRequestTheBrokerMarkedItFor() {
+        var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
+        _ = policy.takeWorkRequest()                       // one for the idle slot, one ahead
+        _ = policy.receivedFromBroker(1, sentAhead: true)  // the ahead one came first
+        #expect(policy.outstandingForIdleSlots == 1)
+        #expect(policy.outstandingAhead == 0)
     }
 
     @Test func aHeldFutureIsSharedWithIdleWorkers() {

@@ -13,18 +13,6 @@ import Testing
     }
     static var functions: [any RegisteredFunction] { Fixtures.all + [nestedProbe] }
 
-    /// Whether `body` finished within 30 s: the test fails rather than hangs
-    /// (a body stuck in a wait that ignores cancellation is left behind).
-    static func within30Seconds(_ body: @escaping @Sendable () async -> Void) async -> Bool {
-        let (outcomes, outcome) = AsyncStream<Bool>.makeStream()
-        Task { await body(); outcome.yield(true) }
-        let timer = Task { try? await Task.sleep(for: .seconds(30)); outcome.yield(false) }
-        var first = outcomes.makeAsyncIterator()
-        let finished = await first.next() ?? false
-        timer.cancel()
-        return finished
-    }
-
     @Test("the body runs the futures it awaits at once inline", arguments: [1, 2])
     func awaitedAtOnceRunsInline(workers: Int) async throws {
         try await withPool(workers: workers, functions: Self.functions) { () async throws in
@@ -66,7 +54,7 @@ import Testing
         try await withPool(workers: workers, functions: Fixtures.all + [fire]) { () async throws in
             let future = try Futures.submit(fire)
             // Not a swift-scoop wait: only the starter thread can start it.
-            #expect(await Self.within30Seconds { await ran.wait() }, "the starter never started the future")
+            #expect(await finishesWithin30Seconds { await ran.wait() }, "the starter never started the future")
             #expect(try await future.value == 1)
         }
     }

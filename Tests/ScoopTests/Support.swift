@@ -72,3 +72,15 @@ func withPool<T>(workers: Int = 2, checkCodec: Bool = false, functions: [any Reg
                  _ body: () async throws -> T) async throws -> T {
     try await Pool.run(functions: functions, options: PoolOptions(workers: workers, checkCodec: checkCodec), body: body)
 }
+
+/// Whether `body` finished within 30 s: a test fails rather than hangs (a
+/// body stuck in a wait that ignores cancellation is left behind).
+func finishesWithin30Seconds(_ body: @escaping @Sendable () async -> Void) async -> Bool {
+    let (outcomes, outcome) = AsyncStream<Bool>.makeStream()
+    Task { await body(); outcome.yield(true) }
+    let timer = Task { try? await Task.sleep(for: .seconds(30)); outcome.yield(false) }
+    var first = outcomes.makeAsyncIterator()
+    let finished = await first.next() ?? false
+    timer.cancel()
+    return finished
+}

@@ -36,7 +36,8 @@ public struct PoolOptions: Sendable {
     /// Futures per slot that a busy worker of a multi-process pool asks the
     /// broker for ahead and holds until a slot frees, so that it does not
     /// wait a round trip through the broker between futures. Default
-    /// ``defaultLookahead`` (1); 0 asks only for idle slots.
+    /// ``defaultLookahead`` (1); 0 asks only for idle slots; at most
+    /// ``maximumLookahead``.
     /// `SCOOP_LOOKAHEAD` overrides it. A held future is never lost to an idle
     /// worker: when one idles, the broker asks the holder to give it back.
     /// No effect on the threads transport.
@@ -48,6 +49,8 @@ public struct PoolOptions: Sendable {
 
     /// Futures per slot a busy worker holds ahead when ``lookahead`` is not set.
     public static let defaultLookahead = 1
+    /// The largest ``lookahead`` accepted (more is refused with an error).
+    public static let maximumLookahead = 1024
 
     public init(workers: Int? = nil, checkCodec: Bool = false, logLevel: Logger.Level = .warning,
                 simulatedProcesses: Int? = nil, maxWorkerLosses: Int? = nil, lookahead: Int? = nil) {

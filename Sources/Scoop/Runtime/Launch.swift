@@ -44,16 +44,18 @@ enum Launch {
         }
     }
 
-    /// The lookahead per slot: `SCOOP_LOOKAHEAD`, else the option; a whole number ≥ 0.
+    /// The lookahead per slot: `SCOOP_LOOKAHEAD`, else the option; a whole
+    /// number from 0 to ``PoolOptions/maximumLookahead``.
     static func lookahead(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Int? {
+        let range = 0...PoolOptions.maximumLookahead
         if let text = environment["SCOOP_LOOKAHEAD"] {
-            guard let value = Int(text), value >= 0 else {
-                throw ScoopError.invalidArgument("SCOOP_LOOKAHEAD must be a whole number of futures per slot, 0 or more (got '\(text)')")
+            guard let value = Int(text), range.contains(value) else {
+                throw ScoopError.invalidArgument("SCOOP_LOOKAHEAD must be a whole number of futures per slot from 0 to \(range.upperBound) (got '\(text)')")
             }
             return value
         }
-        if let value = options.lookahead, value < 0 {
-            throw ScoopError.invalidArgument("PoolOptions.lookahead must be 0 or more (got \(value))")
+        if let value = options.lookahead, !range.contains(value) {
+            throw ScoopError.invalidArgument("PoolOptions.lookahead must be from 0 to \(range.upperBound) (got \(value))")
         }
         return options.lookahead
     }

@@ -113,9 +113,9 @@ final class Node: Sendable {
         // where idle workers pull it. When a worker idles and the broker has
         // nothing, the broker asks everyone to share their queues (stealing),
         // so a long task never hides queued work from idle workers.
-        // A busy worker also holds up to one future per slot from the broker,
-        // asked for ahead, so that it does not wait a round trip through the
-        // broker between futures (see `WorkerQueuePolicy.lookahead`).
+        // A busy worker also holds futures from the broker asked for ahead
+        // (`PoolOptions.lookahead` per slot, default one), so that it does not
+        // wait a round trip through the broker between futures.
         let spill: Int? = transport == nil ? nil : 4 * slots
         let lookahead = slots * max(0, options.lookahead ?? PoolOptions.defaultLookahead)
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill, lookahead: lookahead)))
@@ -330,25 +330,40 @@ final class Node: Sendable {
             if slotWasLent { state.policy.resumed() }
             return state.policy.finished()
         }
-        if let next {
-            if let reply { transport?.send(reply) }
-            start(next)
-            // The next future may have been one held ahead: ask for another.
-            requestWorkIfIdle()
-        } else if let transport {
-            // A small result and the request for more work leave in one message,
-            // the request first: the broker has this worker's request before the
-            // owner reads the result and submits its next future, which can then
-            // leave at once. A large result goes alone (packing would copy it).
-            let request = workRequestIfIdle()
-            if let reply, let request,
-               reply.payload.count + request.payload.count + 2 * Envelope.headerSize
-                <= min(Self.largestPackedResult, transport.maximumMessageSize) {
-                transport.send([request, reply])
-            } else {
-                if let reply { transport.send(reply) }
-                if let request { transport.send(request) }
-            }
+        startNext(next, after: reply)
+    }
+
+    /// Starts `next` (taken from the local queue, if any) and tells the
+    /// broker, in one message when small: that a future it sent ahead
+    /// started, what this worker asks for now, and the result of the future
+    /// that just ended (`reply`). The request goes before the result: the
+    /// broker has it before the owner reads the result and submits its next
+    /// future, which can then leave at once. A large result goes alone
+    /// (packing would copy it).
+    private func startNext(_ next: Job?, after reply: Envelope?) {
+        if let next { start(next) }
+        guard let transport else { return }
+        var messages: [Envelope] = []
+        if let next, case .remote(let envelope) = next.work, envelope.flags.contains(.sentAhead) {
+            messages.append(Envelope(kind: .started, futureID: envelope.futureID, source: workerID))
+        }
+        if let request = workRequestIfIdle() { messages.append(request) }
+        if let reply { messages.append(reply) }
+        sendPacked(messages, on: transport)
+    }
+
+    /// Sends `messages` in order, as one message when they fit in
+    /// ``largestPackedResult`` and the pool's message size limit.
+    private func sendPacked(_ messages: [Envelope], on transport: any NodeTransport) {
+        guard messages.count > 1 else {
+            if let only = messages.first { transport.send(only) }
+            return
+        }
+        let size = messages.reduce(0) { $0 + $1.payload.count + Envelope.headerSize }
+        if size <= min(Self.largestPackedResult, transport.maximumMessageSize) {
+            transport.send(messages)
+        } else {
+            for message in messages { transport.send(message) }
         }
     }
 
@@ -386,10 +401,30 @@ final class Node: Sendable {
         }
     }
 
+    /// The `result` envelope answering a future sent by the broker (no payload yet).
+    private func replyHeader(to envelope: Envelope) -> Envelope {
+        Envelope(kind: .result, futureID: envelope.futureID, parentID: envelope.parentID,
+                 functionID: envelope.functionID, source: workerID, target: envelope.futureID.owner)
+    }
+
+    /// The answer of a future sent by the broker that failed with `error` (flag `failed`, and `cancelled`).
+    private func failedReply(to envelope: Envelope, _ error: any Error) -> Envelope {
+        var reply = replyHeader(to: envelope)
+        reply.flags.insert(.failed)
+        if error is CancellationError { reply.flags.insert(.cancelled) }
+        reply.payload = RemoteError.encodedPayload(for: error, function: functionName(envelope.functionID),
+                                                   worker: workerID.rawValue, host: hostName)
+        return reply
+    }
+
+    /// The answer of a future held ahead and cancelled before it started.
+    private func cancelledReply(to envelope: Envelope) -> Envelope {
+        failedReply(to: envelope, CancellationError())
+    }
+
     /// Decodes, runs and encodes a future sent by the broker.
     private func runRemote(_ envelope: Envelope) async -> Envelope {
-        var reply = Envelope(kind: .result, futureID: envelope.futureID, parentID: envelope.parentID,
-                             functionID: envelope.functionID, source: workerID, target: envelope.futureID.owner)
+        var reply = replyHeader(to: envelope)
         do {
             // Cancelled before it started (held ahead, or the cancel met the task's creation).
             if Task.isCancelled { throw CancellationError() }
@@ -409,10 +444,7 @@ final class Node: Sendable {
                 reply.payload = writer.bytes
             }
         } catch {
-            reply.flags.insert(.failed)
-            if error is CancellationError { reply.flags.insert(.cancelled) }
-            reply.payload = RemoteError.encodedPayload(for: error, function: functionName(envelope.functionID),
-                                                       worker: workerID.rawValue, host: hostName)
+            return failedReply(to: envelope, error)
         }
         return reply
     }
@@ -499,7 +531,7 @@ final class Node: Sendable {
         if slot.lend() {
             let (next, deferred) = state.withLock { state in (state.policy.suspended(), takeDeferredStarts(&state)) }
             for job in deferred { start(job) }
-            if let next { start(next) } else { requestWorkIfIdle() }
+            startNext(next, after: nil)
         } else {
             startDeferred()
         }
@@ -530,11 +562,7 @@ final class Node: Sendable {
             if state.deferredStarts.isEmpty { mayHaveDeferredStarts.store(false, ordering: .relaxed) }
             return (true, true, state.policy.finished())
         }
-        if let next {
-            start(next)
-        } else if slotFreed {
-            requestWorkIfIdle()
-        }
+        if next != nil || slotFreed { startNext(next, after: nil) }
         return found
     }
 
@@ -604,11 +632,10 @@ extension Node: NodeTransportDelegate {
             let job = Job(id: envelope.futureID, parent: envelope.parentID, function: envelope.functionID,
                           flags: envelope.flags, work: .remote(envelope))
             emit(.received, job, bytes: envelope.payload.count)
-            switch state.withLock({ $0.policy.receivedFromBroker(job) }) {
+            switch state.withLock({ $0.policy.receivedFromBroker(job, sentAhead: envelope.flags.contains(.sentAhead)) }) {
             case .start:
-                start(job)
-                // Busy now: ask for the next future ahead.
-                requestWorkIfIdle()
+                // Busy now: ask for the next future ahead (and report the start of one sent ahead).
+                startNext(job, after: nil)
             case .hold:
                 break
             case .giveBack:
@@ -633,16 +660,20 @@ extension Node: NodeTransportDelegate {
                 logger.warning("malformed shared constant from \(envelope.source) dropped: \(error)")
             }
         case .cancel:
-            let task: Task<Void, Never>? = state.withLock { state in
-                if let task = state.remoteTasks[envelope.futureID] { return task }
-                // A future held ahead stays queued: it starts cancelled and
-                // answers the broker, which expects its result.
-                if state.policy.removeQueued(where: { $0.id == envelope.futureID && $0.isLocal }) == nil {
-                    state.cancelledBeforeStart.insert(envelope.futureID)
+            let (task, held) = state.withLock { state -> (Task<Void, Never>?, Job?) in
+                if let task = state.remoteTasks[envelope.futureID] { return (task, nil) }
+                if let held = state.policy.removeQueued(where: { $0.id == envelope.futureID }) {
+                    return (nil, held.isLocal ? nil : held)
                 }
-                return nil
+                state.cancelledBeforeStart.insert(envelope.futureID)
+                return (nil, nil)
             }
             task?.cancel()
+            // A future held ahead never starts: the broker, which expects its
+            // result, gets a cancelled one at once (and this worker asks again).
+            if let held, case .remote(let heldEnvelope) = held.work {
+                startNext(nil, after: cancelledReply(to: heldEnvelope))
+            }
         case .shutdown:
             // The origin's clean end carries no reason; the broker's says why
             // (the origin was lost, or this worker was declared lost).

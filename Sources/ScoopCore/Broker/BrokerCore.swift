@@ -138,7 +138,11 @@ public struct BrokerCore {
         case .shutdown:
             guard peer == .origin else { return drop(.unreadable, "shutdown from \(peer): only the origin ends the run", from: peer) }
             return shutdownAll(except: peer, envelope: envelope)
-        case .heartbeat, .started, .event:
+        case .started:
+            // A future sent ahead started on its holder (late or stale notices change nothing).
+            if scheduler.holds(peer, envelope.futureID) { scheduler.started(envelope.futureID) }
+            return []
+        case .heartbeat, .event:
             return []
         case .join, .welcome, .refuse:
             return drop(.unreadable, "\(envelope.kind) from \(peer) is not for a broker", from: peer)

@@ -1,7 +1,8 @@
 import DequeModule
 
 /// The broker's scheduling state: a FIFO of futures no worker has taken yet,
-/// the idle workers' credits, and what each worker is running.
+/// the workers' credits (for idle slots, and asked ahead by busy workers),
+/// and what each worker runs or holds.
 ///
 /// Pure logic: it routes ``Envelope``s without decoding their payloads and
 /// returns the sends to perform, so each transport (ZeroMQ broker, MPI rank 0,
@@ -33,6 +34,10 @@ public struct BrokerScheduler {
     /// the order they asked: served only when no idle worker can take a future.
     private var aheadOrder = Deque<WorkerID>()
     private var aheadCredits: [WorkerID: Int] = [:]
+    /// Futures sent against credits asked ahead that their worker has not
+    /// reported started: a worker lost while holding one did not run it, so
+    /// the loss does not count against its retry limit.
+    public private(set) var heldAhead: Set<FutureID> = []
     /// Per worker: the futures it was given and has not answered yet (recovery re-queues them).
     public private(set) var inFlight: [WorkerID: [FutureID: Envelope]] = [:]
     /// Where each in-flight future runs.
@@ -82,9 +87,11 @@ public struct BrokerScheduler {
     public mutating func giveBack(_ task: Envelope, from worker: WorkerID) -> [Dispatch] {
         var task = task
         task.flags.remove(.returned)
+        task.flags.remove(.sentAhead)
         if location[task.futureID] == worker {
             location[task.futureID] = nil
             inFlight[worker]?[task.futureID] = nil
+            heldAhead.remove(task.futureID)
         }
         queue.prepend(task)
         peakQueueLength = max(peakQueueLength, queue.count)
@@ -96,9 +103,16 @@ public struct BrokerScheduler {
     @discardableResult
     public mutating func completed(_ future: FutureID) -> WorkerID? {
         losses[future] = nil
+        heldAhead.remove(future)
         guard let worker = location.removeValue(forKey: future) else { return nil }
         inFlight[worker]?[future] = nil
         return worker
+    }
+
+    /// The worker holding `future`, sent ahead, started it: losing the
+    /// worker from now on counts against the future's retry limit.
+    public mutating func started(_ future: FutureID) {
+        heldAhead.remove(future)
     }
 
     /// Whether `worker` holds `future` now: it was dispatched there, and
@@ -178,14 +192,18 @@ public struct BrokerScheduler {
         aheadCredits[worker] = nil
         aheadOrder.removeAll { $0 == worker }
         let lost = (inFlight.removeValue(forKey: worker) ?? [:]).values.sorted { $0.futureID < $1.futureID }
-        for envelope in lost {
+        for var envelope in lost {
             location[envelope.futureID] = nil
-            losses[envelope.futureID, default: []].append(worker)
+            envelope.flags.remove(.sentAhead)
+            // Held, not started: the worker did not die running it.
+            if heldAhead.remove(envelope.futureID) == nil {
+                losses[envelope.futureID, default: []].append(worker)
+            }
             if departed.contains(envelope.futureID.owner) {
                 // Submitted by this worker (or one lost before): nobody awaits it.
                 removal.orphansDropped.append(envelope)
                 losses[envelope.futureID] = nil
-            } else if losses[envelope.futureID, default: []].count >= max(1, maxLosses) {
+            } else if let lostOn = losses[envelope.futureID], lostOn.count >= max(1, maxLosses) {
                 removal.exhausted.append((envelope, losses.removeValue(forKey: envelope.futureID) ?? [worker]))
             } else {
                 removal.requeued.append(envelope)
@@ -210,20 +228,24 @@ public struct BrokerScheduler {
     /// workers that asked ahead. A future flagged `remoteOnly` never goes
     /// back to the worker that submitted it.
     ///
-    /// A worker's idle credits are spent before its credits asked ahead
-    /// (it is in `idleOrder` while it has any), as the worker counts them.
+    /// A task sent against a credit asked ahead carries the flag
+    /// `sentAhead`, so the worker knows which of its requests it answers.
     private mutating func match() -> [Dispatch] {
         var sends: [Dispatch] = []
         var skipped = Deque<Envelope>()
         while !queue.isEmpty, !idleOrder.isEmpty || !aheadOrder.isEmpty {
-            let task = queue.removeFirst()
+            var task = queue.removeFirst()
             let worker: WorkerID
             if let position = idleOrder.firstIndex(where: { eligible($0, for: task) }) {
                 worker = idleOrder[position]
                 Self.spendCredit(of: worker, at: position, credits: &credits, order: &idleOrder)
+                task.flags.remove(.sentAhead)
             } else if let position = aheadOrder.firstIndex(where: { eligible($0, for: task) }) {
                 worker = aheadOrder[position]
                 Self.spendCredit(of: worker, at: position, credits: &aheadCredits, order: &aheadOrder)
+                // Marked, so that the worker counts the right credit and reports its start.
+                task.flags.insert(.sentAhead)
+                heldAhead.insert(task.futureID)
             } else {
                 skipped.append(task)
                 continue

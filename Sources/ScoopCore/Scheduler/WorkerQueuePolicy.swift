@@ -103,15 +103,13 @@ public struct WorkerQueuePolicy<Job> {
         case giveBack
     }
 
-    /// Accepts a future the broker sent in answer to a request.
-    ///
-    /// The broker spends a worker's credits for idle slots before its
-    /// credits asked ahead, and so does this count.
-    public mutating func receivedFromBroker(_ job: Job) -> Receipt {
-        if outstandingForIdleSlots > 0 {
-            outstandingForIdleSlots -= 1
-        } else if outstandingAhead > 0 {
-            outstandingAhead -= 1
+    /// Accepts a future the broker sent in answer to a request;
+    /// `sentAhead` says which request it answers (the broker marks it).
+    public mutating func receivedFromBroker(_ job: Job, sentAhead: Bool = false) -> Receipt {
+        if sentAhead {
+            outstandingAhead = max(0, outstandingAhead - 1)
+        } else {
+            outstandingForIdleSlots = max(0, outstandingForIdleSlots - 1)
         }
         if running < slots && queue.isEmpty {
             running += 1
@@ -178,12 +176,6 @@ public struct WorkerQueuePolicy<Job> {
         queue.removeFirst(count)
         shareBudget = idle - count
         return shared
-    }
-
-    /// The broker forgot our requests (it restarted our credits, e.g. on rejoin).
-    public mutating func resetRequests() {
-        outstandingForIdleSlots = 0
-        outstandingAhead = 0
     }
 
     private mutating func startNextIfPossible() -> Job? {

@@ -7,7 +7,7 @@
 public struct Envelope: Sendable, Equatable {
     /// The version of the wire protocol this build speaks. Peers with another
     /// version are refused at the handshake.
-    public static let protocolVersion: UInt8 = 1
+    public static let protocolVersion: UInt8 = 2
 
     public var kind: EnvelopeKind
     public var flags: EnvelopeFlags
@@ -70,7 +70,9 @@ public enum EnvelopeKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
     case heartbeat = 9
     /// The run is over: stop serving and exit. Payload: optional UTF-8 reason.
     case shutdown = 10
-    /// A worker reports it has started running `futureID` (for the in-flight table and traces).
+    /// A worker reports it has started running `futureID`, one the broker
+    /// sent ahead (flag `sentAhead`): from then on, losing the worker counts
+    /// against the future's retry limit.
     case started = 11
     /// A log line or a trace record forwarded to the launcher.
     case event = 12
@@ -112,4 +114,7 @@ public struct EnvelopeFlags: OptionSet, Sendable, Hashable {
     /// A failed result the broker made: the future lost too many workers
     /// (payload: ``WorkerLossReport`` instead of a ``RemoteError``).
     public static let workersLost = EnvelopeFlags(rawValue: 1 << 5)
+    /// A task the broker sent against a credit asked ahead: the worker may
+    /// hold it until a slot frees, and reports `started` when it starts it.
+    public static let sentAhead = EnvelopeFlags(rawValue: 1 << 6)
 }
