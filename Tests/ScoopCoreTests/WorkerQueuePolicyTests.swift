@@ -128,7 +128,8 @@ import Testing
         var policy = Policy(slots: 1, spillThreshold: 4, lookahead: 1)
         _ = policy.takeWorkRequest()
         _ = policy.receivedFromBroker(1)
-        _ = policy.receivedFromBroker(2)
+        _ = policy.receivedFromBroker(2, sentAhead: true)
+        #expect(policy.outstandingRequests == 0)
         #expect(policy.share(with: 1) == [2])
         #expect(policy.queue.isEmpty)
     }

@@ -91,6 +91,11 @@ import Testing
             let emptied = await Self.firstNode(in: [holder: try #require(nodes[holder])]) { $0.queuedCount == 0 }
             #expect(emptied == holder, "the cancelled probe stayed queued on its holder")
             await #expect(throws: CancellationError.self) { try await probe.value(timeout: .seconds(30)) }
+            // The holder's cancelled answer reached the owner through the
+            // broker (which expects one), and was ignored there.
+            let origin = try #require(TaskContext.current?.node)
+            let answered = await Self.firstNode(in: [0: origin]) { $0.ignoredResults.load(ordering: .relaxed) >= 1 }
+            #expect(answered == 0, "the holder never answered the cancelled probe")
             // Both workers free again: the pool still works, and the probe never ran.
             scenario.release[0].fire()
             scenario.release[1].fire()

@@ -64,9 +64,23 @@ import Testing
         #expect(try reader.read(String.self) == "abcde")
     }
 
-    @Test func anElementsErrorFailsTheChunk() async throws {
-        await #expect(throws: TestFailure.self) {
-            _ = try await Self.run(.fold, Self.failSync, Fixtures.add, Array(0..<10))
+    @Test(arguments: [ChunkMode.fold, .scan])
+    func anElementsErrorFailsTheChunk(mode: ChunkMode) async throws {
+        await #expect(throws: TestFailure(value: 5)) {
+            _ = try await Self.run(mode, Self.failSync, Fixtures.add, Array(0..<10))
+        }
+        await #expect(throws: TestFailure(value: 5)) {
+            _ = try await Self.run(mode, Self.failSync, Self.addAsync, Array(0..<10))
+        }
+    }
+
+    @Test func anEmptyChunkGivesTheSameAnswerOnBothPaths() async throws {
+        // A fold of nothing fails alike; a scan of nothing is an empty list.
+        for (function, reduce) in [(Fixtures.square, Fixtures.add), (Self.squareAsync, Self.addAsync)] {
+            await #expect(throws: ScoopError.invalidArgument("empty fold chunk")) {
+                _ = try await Self.run(.fold, function, reduce, [])
+            }
+            #expect(try await Self.run(.scan, function, reduce, []) == [0, 0, 0, 0])
         }
     }
 }

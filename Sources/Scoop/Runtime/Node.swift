@@ -333,23 +333,26 @@ final class Node: Sendable {
         startNext(next, after: reply)
     }
 
-    /// Starts `next` (taken from the local queue, if any) and tells the
-    /// broker, in one message when small: that a future it sent ahead
-    /// started, what this worker asks for now, and the result of the future
-    /// that just ended (`reply`). The request goes before the result: the
+    /// Tells the broker, in one message when small, that a future it sent
+    /// ahead starts (`next`), what this worker asks for now, and the result
+    /// of the future that just ended (`reply`); then starts `next` (taken
+    /// from the local queue, if any). The request goes before the result: the
     /// broker has it before the owner reads the result and submits its next
     /// future, which can then leave at once. A large result goes alone
-    /// (packing would copy it).
+    /// (packing would copy it). Sent before the start: a future that kills
+    /// its process at once must not take the notice (which makes its loss
+    /// count) and the previous result with it.
     private func startNext(_ next: Job?, after reply: Envelope?) {
-        if let next { start(next) }
-        guard let transport else { return }
-        var messages: [Envelope] = []
-        if let next, case .remote(let envelope) = next.work, envelope.flags.contains(.sentAhead) {
-            messages.append(Envelope(kind: .started, futureID: envelope.futureID, source: workerID))
+        if let transport {
+            var messages: [Envelope] = []
+            if let next, case .remote(let envelope) = next.work, envelope.flags.contains(.sentAhead) {
+                messages.append(Envelope(kind: .started, futureID: envelope.futureID, source: workerID))
+            }
+            if let request = workRequestIfIdle() { messages.append(request) }
+            if let reply { messages.append(reply) }
+            sendPacked(messages, on: transport)
         }
-        if let request = workRequestIfIdle() { messages.append(request) }
-        if let reply { messages.append(reply) }
-        sendPacked(messages, on: transport)
+        if let next { start(next) }
     }
 
     /// Sends `messages` in order, as one message when they fit in
