@@ -1,5 +1,5 @@
 @testable import Scoop
-import ScoopCore
+@testable import ScoopCore
 import Synchronization
 import Testing
 
@@ -14,8 +14,8 @@ import Testing
     /// Per scenario: the node each blocking future runs on, and the signals around it.
     final class Scenario: Sendable {
         let nodes = Mutex<[Int: Node]>([:])
-        let started = [Signal(), Signal()]
-        let release = [Signal(), Signal()]
+        let started = [Signal(), Signal(), Signal()]
+        let release = [Signal(), Signal(), Signal()]
         let probeRuns = Counter()
     }
     static let current = Mutex<Scenario?>(nil)
@@ -101,6 +101,31 @@ import Testing
             scenario.release[1].fire()
             #expect(try await Futures.map(Fixtures.square, Array(0..<100), chunkSize: 1) == (0..<100).map { $0 * $0 })
             #expect(scenario.probeRuns.current == 0)
+        }
+    }
+
+    @Test func aHolderReportsStartingAFutureSentAhead() async throws {
+        let scenario = Scenario()
+        Self.current.withLock { $0 = scenario }
+        try await Pool.run(functions: Self.functions, options: PoolOptions(simulatedProcesses: 3, lookahead: 1)) { () async throws in
+            let hub = try #require((TaskContext.current?.node.transport as? LocalNodeLink)?.hub)
+            let blockers = try [0, 1].map { try Futures.submit(Self.block, $0, placement: .remote) }
+            let bothStarted = await finishesWithin30Seconds {
+                await scenario.started[0].wait()
+                await scenario.started[1].wait()
+            }
+            try #require(bothStarted, "the blocking futures did not both start within 30 s")
+            let nodes = scenario.nodes.withLock { $0 }
+            // A third blocker goes ahead to a busy worker: held, not started.
+            let third = try Futures.submit(Self.block, 2, placement: .remote)
+            let holder = try #require(await Self.firstNode(in: nodes) { $0.queuedCount == 1 })
+            #expect(hub.heldAheadCount == 1)
+            // Its holder frees up and starts it: the broker hears of it.
+            scenario.release[holder].fire()
+            #expect(await finishesWithin30Seconds { await scenario.started[2].wait() })
+            #expect(hub.heldAheadCount == 0, "the holder started a future sent ahead without reporting it")
+            for signal in scenario.release { signal.fire() }
+            for blocker in blockers + [third] { _ = try await blocker.value(timeout: .seconds(30)) }
         }
     }
 

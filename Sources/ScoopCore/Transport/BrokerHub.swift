@@ -20,6 +20,9 @@ public final class BrokerHub: Sendable {
         self.logger = logger
     }
 
+    /// Futures sent ahead that their holder has not reported started (tests).
+    var heldAheadCount: Int { core.withLock { $0.scheduler.heldAhead.count } }
+
     /// Says how to reach `worker` (before it sends its join).
     public func attach(_ worker: WorkerID, route: @escaping @Sendable (Envelope) -> Void) {
         routes.withLock { $0[worker] = route }

@@ -14,7 +14,8 @@ public final class LocalNodeLink: NodeTransport {
     public let workerID: WorkerID
     public let workerCount: Int
     public let hostName: String
-    private let hub: BrokerHub
+    /// The hub this link talks to (internal: tests read its state).
+    let hub: BrokerHub
     private let slots: Int
 
     private struct State {
