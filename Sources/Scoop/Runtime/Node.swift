@@ -117,7 +117,7 @@ final class Node: Sendable {
         // (`PoolOptions.lookahead` per slot, default one), so that it does not
         // wait a round trip through the broker between futures.
         let spill: Int? = transport == nil ? nil : 4 * slots
-        let lookahead = slots * max(0, options.lookahead ?? PoolOptions.defaultLookahead)
+        let lookahead = slots * (options.lookahead ?? PoolOptions.defaultLookahead)  // checked by `Launch`
         self.state = Mutex(State(policy: WorkerQueuePolicy(slots: slots, spillThreshold: spill, lookahead: lookahead)))
     }
 
@@ -420,11 +420,6 @@ final class Node: Sendable {
         return reply
     }
 
-    /// The answer of a future held ahead and cancelled before it started.
-    private func cancelledReply(to envelope: Envelope) -> Envelope {
-        failedReply(to: envelope, CancellationError())
-    }
-
     /// Decodes, runs and encodes a future sent by the broker.
     private func runRemote(_ envelope: Envelope) async -> Envelope {
         var reply = replyHeader(to: envelope)
@@ -675,7 +670,7 @@ extension Node: NodeTransportDelegate {
             // A future held ahead never starts: the broker, which expects its
             // result, gets a cancelled one at once (and this worker asks again).
             if let held, case .remote(let heldEnvelope) = held.work {
-                startNext(nil, after: cancelledReply(to: heldEnvelope))
+                startNext(nil, after: failedReply(to: heldEnvelope, CancellationError()))
             }
         case .shutdown:
             // The origin's clean end carries no reason; the broker's says why

@@ -95,7 +95,8 @@ public struct WorkerQueuePolicy<Job> {
     public enum Receipt: Equatable {
         /// Start it now; it holds a slot.
         case start
-        /// It was asked for ahead: it waits in the local queue for a slot.
+        /// No slot is free, but the lookahead has room: it waits in the local
+        /// queue for a slot (sent ahead, or a local future took the slot).
         case hold
         /// Every slot filled up since the request and the lookahead is
         /// used: it must go back to the broker rather than wait here while
