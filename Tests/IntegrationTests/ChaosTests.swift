@@ -170,6 +170,19 @@ extension Integration {
             Self.expectTimeouts(result, program: result.stdoutLines)
         }
 
+        @Test("scoop run -v: a future still running when the body returns is named in the broker's shutdown line")
+        func abandonedFutureInTheBrokersShutdownLine() async throws {
+            let directory = try TemporaryDirectory("abandon")
+            let result = try await scoop(["run", "-v", "-n", "2", "--env", "CHAOS_LOG=\(directory.file("log"))", "--",
+                                          Products.path("scoop-chaos"), "abandon"])
+            #expect(result.status == 0, "\(result)")
+            let id = try #require(result.stdoutLines.first { $0.hasPrefix("abandoned 0.") }?.split(separator: " ").last,
+                                  "\(result)")
+            let line = result.stderr.split(separator: "\n").first { $0.contains("broker at shutdown:") } ?? ""
+            #expect(line.contains("queue 0 [], credits "), "\(result)")
+            #expect(line.contains("in flight worker 1 [\(id)]"), "\(result)")
+        }
+
         @Test("mpirun: the same")
         func mpi() async throws {
             let mpirun = try #require(Integration.MPI.mpirun, "mpirun is not installed (Debian: openmpi-bin)")

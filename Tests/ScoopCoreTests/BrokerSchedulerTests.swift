@@ -193,4 +193,26 @@ import Testing
         #expect(broker.queue.isEmpty)
         #expect(broker.peakQueueLength == 5)
     }
+
+    @Test func theStateDescriptionNamesTheQueueCreditsAndWhatRunsWhere() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        #expect(broker.isQuiet)
+        _ = broker.request(from: w1, count: 1, ahead: 1)
+        _ = broker.request(from: w2, count: 0, ahead: 2)
+        _ = broker.submit(task(1))
+        _ = broker.submit(task(2))
+        _ = broker.submit(task(3))
+        _ = broker.submit(task(4))
+        _ = broker.submit(task(5))
+        #expect(!broker.isQuiet)
+        let text = broker.stateDescription
+        #expect(text.hasPrefix("queue 1 [0.5], credits none; in flight "), "\(text)")
+        #expect(text.contains("worker 1 [0.1, 0.2 (held)]"), "\(text)")
+        #expect(text.contains("worker 2 [0.3 (held), 0.4 (held)]"), "\(text)")
+        _ = broker.cancel(task(5).futureID)
+        (1...4).forEach { broker.completed(task(UInt64($0)).futureID) }
+        #expect(broker.isQuiet)
+        #expect(broker.stateDescription == "queue 0 [], credits none; in flight none")
+    }
 }

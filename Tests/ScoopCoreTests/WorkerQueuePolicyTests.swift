@@ -153,6 +153,13 @@ import Testing
         #expect(spilled(policy.admit(7, mustSpill: true)) == 7)
         #expect(policy.running == 0)
     }
+
+    @Test func theStateDescriptionShowsTheCounts() {
+        var policy = Policy(slots: 2, spillThreshold: 4, lookahead: 1)
+        _ = policy.admit(1)
+        _ = policy.takeWorkRequest()
+        #expect(policy.stateDescription == "running 1/2, queued 0, asked 1 idle + 1 ahead, owes 0 shares")
+    }
 }
 
 @Suite struct WorkStealingTests {

@@ -119,6 +119,16 @@ public enum Pool {
     /// The host this process runs on.
     public static var hostName: String? { currentNode?.hostName }
 
+    /// This process's scheduling state on one line, for diagnosing a run
+    /// that stalls: futures running, queued and sent away, and the work it
+    /// has asked the broker for. Nil when no pool runs.
+    ///
+    /// ```swift
+    /// print(Pool.stateDescription ?? "no pool")
+    /// // worker 0: running 1/1, queued 0, asked 0 idle + 1 ahead, owes 0 shares; 1 futures away, …
+    /// ```
+    public static var stateDescription: String? { currentNode?.stateDescription }
+
     private static var currentNode: Node? { TaskContext.current?.node ?? RuntimeHolder.current }
 }
 

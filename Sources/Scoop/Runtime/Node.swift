@@ -578,6 +578,16 @@ final class Node: Sendable {
         return Envelope(kind: .request, source: workerID, payload: request.payload)
     }
 
+    /// This process's scheduling state on one line, for a stalled run's
+    /// diagnostics (see ``Pool/stateDescription``).
+    var stateDescription: String {
+        state.withLock { state in
+            "\(workerID): \(state.policy.stateDescription); \(state.awayFutures.count) futures away, "
+                + "\(state.remoteTasks.count) from the broker running, \(state.deferredStarts.count) deferred"
+                + (state.closedReason.map { "; closed: \($0)" } ?? "")
+        }
+    }
+
     // MARK: Trace
 
     @inline(__always)

@@ -273,6 +273,27 @@ public struct BrokerScheduler {
         !(task.flags.contains(.remoteOnly) && task.futureID.owner == worker)
     }
 
+    /// Whether nothing waits here and nothing runs anywhere for the broker.
+    public var isQuiet: Bool { queue.isEmpty && location.isEmpty }
+
+    /// The queue, the credits and what each worker runs or holds, on one
+    /// line (a stalled run's diagnostics): `queue 1 [0.7], credits w1 0 idle
+    /// + 1 ahead, w2 1 idle; in flight w1 [0.5 (held)]`.
+    public var stateDescription: String {
+        func ids<S: Sequence>(_ futures: S) -> String where S.Element == FutureID {
+            let sorted = futures.sorted()
+            let shown = sorted.prefix(8).map { heldAhead.contains($0) ? "\($0) (held)" : "\($0)" }
+            return "[" + shown.joined(separator: ", ") + (sorted.count > 8 ? ", … \(sorted.count - 8) more" : "") + "]"
+        }
+        let credited = Set(credits.keys).union(aheadCredits.keys).sorted()
+        let creditText = credited.isEmpty ? "none" : credited.map {
+            "\($0) \(credits[$0] ?? 0) idle + \(aheadCredits[$0] ?? 0) ahead"
+        }.joined(separator: ", ")
+        let busy = inFlight.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        let flightText = busy.isEmpty ? "none" : busy.map { "\($0.key) \(ids($0.value.keys))" }.joined(separator: ", ")
+        return "queue \(queue.count) \(ids(queue.map(\.futureID))), credits \(creditText); in flight \(flightText)"
+    }
+
     /// Idle credits over every worker: how many futures idle workers could start now.
     public var idleCredits: Int { credits.values.reduce(0, +) }
 

@@ -179,6 +179,13 @@ public struct WorkerQueuePolicy<Job> {
         return shared
     }
 
+    /// The counts behind this worker's scheduling, on one line (a stalled
+    /// run's diagnostics): `running 1/1, queued 2, asked 0 idle + 1 ahead, owes 0 shares`.
+    public var stateDescription: String {
+        "running \(running)/\(slots), queued \(queue.count), asked \(outstandingForIdleSlots) idle + "
+            + "\(outstandingAhead) ahead, owes \(shareBudget) shares"
+    }
+
     private mutating func startNextIfPossible() -> Job? {
         guard running < slots, let next = queue.popFirst() else { return nil }
         running += 1

@@ -196,6 +196,11 @@ public final class ZeroMQBroker: Sendable {
             } else {
                 logger.info("broker summary: \(counters)")
             }
+            // Work still queued or running when the run ends: a body that did
+            // not await everything, or a stall (what each worker was owed).
+            if let outstanding = state.withLock({ $0.core.scheduler.isQuiet ? nil : $0.core.scheduler.stateDescription }) {
+                logger.info("broker at shutdown: \(outstanding)")
+            }
         }
         pinger.withLock { $0?.cancel() }
         loop.shutdown(linger: .milliseconds(500))

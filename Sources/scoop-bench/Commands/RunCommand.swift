@@ -36,8 +36,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Run each selected workload this many times (one line each; for profiling and noise).")
     var `repeat` = 1
 
+    @Option(name: .long, help: "Seconds a workload may take before it counts as hung (default: each workload's own, 130–600).")
+    var watchdog: Double?
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        if let watchdog, !(watchdog > 0) { throw ValidationError("--watchdog must be a positive number of seconds") }
         _ = try selection()
     }
 
@@ -77,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
                     if warm { try await Warmup.run() }
                     for workload in Workloads.ordered where wants(workload.name) {
                         for _ in 0..<repetitions {
-                            await Self.measure(workload, context: context, reporter: reporter)
+                            await Self.measure(workload, context: context, reporter: reporter, watchdogSeconds: watchdog)
                         }
                     }
                 }
@@ -102,14 +106,16 @@ struct RunCommand: AsyncParsableCommand {
 
     /// Runs one workload under its watchdog and prints its line. An error
     /// becomes ok=false; a hang ends the process after printing why.
-    static func measure(_ workload: Workload, context: BenchContext, reporter: Reporter) async {
+    static func measure(_ workload: Workload, context: BenchContext, reporter: Reporter,
+                        watchdogSeconds: Double? = nil) async {
         let name = workload.name
-        let limit = workload.watchdogSeconds
+        let limit = watchdogSeconds ?? workload.watchdogSeconds
         let watchdog = Watchdog.arm(seconds: limit) {
             reporter.emit(BenchResult(workload: name, n: 0, seconds: limit, metric: "seconds", value: 0, ok: false,
                                       extras: [("deadlock", .bool(true))],
                                       error: "watchdog: no result after \(Int(limit)) s (deadlock?)"))
             StandardStreams.err("scoop-bench: \(name) hung for \(Int(limit)) s; exiting")
+            StandardStreams.err("scoop-bench: \(Pool.stateDescription ?? "no pool")")
             _exit(3)
         }
         defer { watchdog.disarm() }

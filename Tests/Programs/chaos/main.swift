@@ -125,6 +125,10 @@ try await Pool.run(functions: [element, fibNode, crash, hang, hangAt]) {
         if case .failure(let error) = outcomes[3] { print("map element 3: \(error)") }
         print(await waitForRecord("x103") != nil ? "map element cancelled" : "map element NOT cancelled")
         print("still serving: \(try await Futures.submit(element, 3, 0).value)")
+    case "abandon":
+        // Returns while a remote future still runs: the broker reports it at shutdown.
+        let future = try Futures.submit(hang, 7, placement: .remote)
+        print(await waitForRecord("h7") != nil ? "abandoned \(future.id)" : "abandoned future never started")
     default:
         print("unknown mode \(mode)")
     }

@@ -1,0 +1,27 @@
+@testable import Scoop
+import Testing
+
+/// Remote-only futures can run only on a worker other than their owner, so a
+/// worker whose requests the broker lost track of (its credits) would leave
+/// them queued for ever. Maps of tiny futures first exercise lookahead,
+/// give-backs and stealing; then one remote round trip at a time must keep
+/// completing (scoop-bench's W1, W1b, W2 and W2r, in an in-memory cluster).
+@Suite(.serialized) struct RemoteRoundTripTests {
+    @Test(arguments: 0..<10) func remoteRoundTripsAfterTinyMapsAllComplete(_ round: Int) async throws {
+        try await Pool.run(functions: Fixtures.all, options: PoolOptions(simulatedProcesses: 3, lookahead: 1)) { () async throws in
+            let count = 20_000
+            #expect(try await Futures.map(Fixtures.identity, Array(0..<count)) == Array(0..<count))
+            #expect(try await Futures.map(Fixtures.identity, Array(0..<count), chunkSize: 2_500) == Array(0..<count))
+            for index in 0..<500 { _ = try await Futures.submit(Fixtures.identity, index).value }
+            for index in 0..<1_000 {
+                let future = try Futures.submit(Fixtures.identity, index, placement: .remote)
+                do {
+                    #expect(try await future.value(timeout: .seconds(30)) == index)
+                } catch {
+                    Issue.record("round \(round), round trip \(index): \(error); \(Pool.stateDescription ?? "no pool")")
+                    return
+                }
+            }
+        }
+    }
+}
