@@ -68,6 +68,18 @@ extension Integration {
             #expect(missing.isEmpty, "nodes of the call tree never executed: \(missing.prefix(20))")
         }
 
+        @Test("a remote-only future fails, instead of waiting for ever, when its only other worker is lost")
+        func remoteOnlyFutureWithoutAWorker() async throws {
+            let run = try ChaosRun(workers: 2, scoopOptions: Self.fastHeartbeat, ["crash"])
+            defer { run.process.killTree() }
+            let result = await finish(run.process, timeout: .seconds(60))
+            #expect(result.status == 0, "\(result)")
+            let line = result.stdoutLines.first ?? ""
+            #expect(line.hasPrefix("crash failed: the pool is unavailable: task 'chaos.crash'"), "\(result)")
+            #expect(line.contains("no worker but its submitter is left in the pool (lost: worker 1@"), "\(result)")
+            #expect(run.executionCounts["c1"] == 1, "it ran once, on the worker it killed: \(run.executionCounts)")
+        }
+
         @Test("a future that kills every worker it runs on fails after 3 lost workers, naming them; the run goes on")
         func retryLimit() async throws {
             let run = try ChaosRun(workers: 5, scoopOptions: Self.fastHeartbeat, ["crash"])

@@ -171,6 +171,47 @@ import Testing
         #expect(core.receive(result, from: WorkerID(1)).map(\.worker) == [.origin])
     }
 
+    /// The broker's own failed result for `id`, if `sends` hold one for the origin.
+    func strandedFailure(in sends: [BrokerCore.Send], for id: FutureID) -> RemoteError? {
+        guard let send = sends.first(where: { $0.worker == .origin && $0.envelope.futureID == id && $0.envelope.kind == .result }),
+              send.envelope.source == .broker, send.envelope.flags.contains(.failed) else { return nil }
+        return try? PayloadCodec.decode(RemoteError.self, from: send.envelope.payload)
+    }
+
+    @Test func aRemoteOnlyFutureFailsWhenOnlyItsOwnerIsLeft() {
+        var remote = future
+        remote.flags.insert(.remoteOnly)
+        // Before worker 1 joins, the future waits for it.
+        var starting = BrokerCore(expectedBuild: nil, workerCount: 2)
+        _ = starting.receive(join(.origin), from: .origin)
+        #expect(starting.receive(remote, from: .origin).isEmpty)
+        #expect(starting.scheduler.queue.count == 1)
+        // With a third worker left, losing one re-queues it.
+        var three = core(workers: 2)
+        _ = three.receive(request(WorkerID(1)), from: WorkerID(1))
+        _ = three.receive(remote, from: .origin)
+        #expect(strandedFailure(in: three.remove(WorkerID(1)), for: id) == nil)
+        #expect(three.scheduler.queue.count == 1)
+        // Losing the only other worker fails it, with the lost worker named.
+        var two = core(workers: 1)
+        _ = two.receive(request(WorkerID(1)), from: WorkerID(1))
+        #expect(two.receive(remote, from: .origin).map(\.worker) == [WorkerID(1)])
+        let failure = try? #require(strandedFailure(in: two.remove(WorkerID(1)), for: id))
+        #expect(failure?.message.contains("no worker but its submitter is left in the pool (lost: worker 1@host1)") == true,
+                "\(String(describing: failure))")
+        #expect(two.scheduler.queue.isEmpty)
+        #expect(two.counters.strandedFutures == 1)
+        #expect(two.takeNotices().contains(.noOtherWorker(id)))
+        // One submitted afterwards fails at once; one that may run on the origin does not.
+        var later = remote
+        later.futureID = FutureID(owner: .origin, sequence: 2)
+        #expect(strandedFailure(in: two.receive(later, from: .origin), for: later.futureID) != nil)
+        var anywhere = future
+        anywhere.futureID = FutureID(owner: .origin, sequence: 3)
+        #expect(two.receive(anywhere, from: .origin).isEmpty)
+        #expect(two.scheduler.queue.map(\.futureID) == [anywhere.futureID])
+    }
+
     @Test func aLostWorkerMayNotJoinAgainWithTheSameID() {
         var core = core(workers: 1)
         _ = core.remove(WorkerID(1))

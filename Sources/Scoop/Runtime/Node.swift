@@ -657,6 +657,10 @@ extension Node: NodeTransportDelegate {
             }
             if envelope.flags.contains(.workersLost) {
                 core.complete(.failure(workersLostError(envelope, function: core.functionName)))
+            } else if envelope.source == .broker, envelope.flags.contains(.failed) {
+                // Failed by the broker itself: no worker is left that may run it.
+                let reason = (try? PayloadCodec.decode(RemoteError.self, from: envelope.payload))?.message ?? "failed by the broker"
+                core.complete(.failure(ScoopError.poolUnavailable("task '\(core.functionName)': \(reason)")))
             } else {
                 core.complete(core.decodeResult(envelope.payload, envelope.flags.contains(.failed)))
             }

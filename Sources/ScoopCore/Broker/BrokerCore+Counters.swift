@@ -21,6 +21,8 @@ extension BrokerCore {
         public var exhaustedFutures = 0
         /// Queued futures of lost workers removed (nobody awaits them).
         public var orphansDropped = 0
+        /// Remote-only futures failed because only their owner was left in the pool.
+        public var strandedFutures = 0
 
         // Dropped messages, one counter per ``DropReason``.
         public var unreadable = 0
@@ -50,7 +52,8 @@ extension BrokerCore {
             let detail = reasons.isEmpty ? "" : " (\(reasons.joined(separator: ", ")))"
             let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued),
                           ("lost workers", lostWorkers), ("stale results", staleResults),
-                          ("futures out of retries", exhaustedFutures), ("orphans dropped", orphansDropped)]
+                          ("futures out of retries", exhaustedFutures), ("orphans dropped", orphansDropped),
+                          ("remote-only futures without a worker", strandedFutures)]
                 .filter { $0.1 > 0 }.map { ", \($0.0) \($0.1)" }.joined()
             return "routed \(routed), dropped \(dropped)\(detail)\(others)"
         }

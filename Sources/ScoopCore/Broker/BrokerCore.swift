@@ -57,6 +57,8 @@ public struct BrokerCore {
         case workerLost(LostWorker, requeued: Int)
         /// A future lost `lostWorkers.count` workers and was failed, not re-queued.
         case futureFailed(FutureID, lostWorkers: [LostWorker])
+        /// A remote-only future was failed: no worker but its owner is left to run it.
+        case noOtherWorker(FutureID)
     }
     /// Notices since the last `takeNotices()`.
     public private(set) var notices: [Notice] = []
@@ -96,7 +98,7 @@ public struct BrokerCore {
                 }
                 return scheduler.giveBack(envelope, from: peer)
             }
-            return scheduler.submit(envelope)
+            return scheduler.submit(envelope) + failStrandedFutures()
         case .request:
             guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)
@@ -192,7 +194,32 @@ public struct BrokerCore {
         for orphan in removal.orphansRunning where members[orphan.worker] != nil {
             sends.append(Send(worker: orphan.worker, envelope: Envelope(kind: .cancel, futureID: orphan.future, source: .broker, target: orphan.worker)))
         }
-        return sends
+        return sends + failStrandedFutures()
+    }
+
+    /// Fails the queued remote-only futures that nobody can run: every
+    /// worker the pool was started with has joined, and all but one have
+    /// left or were lost, so only the futures' owner is left, and it may not
+    /// run them. Without this they would wait for ever (a worker added later
+    /// with `scoop worker` is not waited for).
+    private mutating func failStrandedFutures() -> [Send] {
+        guard members.count == 1, let owner = members.keys.first,
+              members.count + formerMembers.count >= workerCount else { return [] }
+        let stranded = scheduler.removeQueued { $0.flags.contains(.remoteOnly) && $0.futureID.owner == owner }
+        guard !stranded.isEmpty else { return [] }
+        let lostWorkers = lost.values.sorted { $0.id < $1.id }.map(\.description)
+        return stranded.map { task in
+            counters.strandedFutures += 1
+            notices.append(.noOtherWorker(task.futureID))
+            let error = RemoteError(
+                typeName: "ScoopCore.NoOtherWorker",
+                message: "future \(task.futureID) must run in another process (placement: .remote), and no worker but "
+                    + "its submitter is left in the pool" + (lostWorkers.isEmpty ? "" : " (lost: \(lostWorkers.joined(separator: ", ")))"))
+            return Send(worker: owner, envelope: Envelope(
+                kind: .result, flags: .failed, futureID: task.futureID, parentID: task.parentID,
+                functionID: task.functionID, source: .broker, target: owner,
+                payload: (try? PayloadCodec.encode(error)) ?? []))
+        }
     }
 
     /// A worker declared lost speaks again (it was stopped, not dead): what

@@ -144,6 +144,16 @@ public struct BrokerScheduler {
         return .unknown
     }
 
+    /// Removes the queued futures matching `predicate` (oldest first) and
+    /// returns them: the broker answers them itself.
+    public mutating func removeQueued(where predicate: (Envelope) -> Bool) -> [Envelope] {
+        let removed = Array(queue.filter(predicate))
+        guard !removed.isEmpty else { return [] }
+        queue.removeAll(where: predicate)
+        for task in removed { losses[task.futureID] = nil }
+        return removed
+    }
+
     /// What removing a lost worker did (see ``remove(_:maxLosses:)``).
     public struct Removal: Equatable, Sendable {
         /// Futures that were in flight on it and go back to the head of the queue.

@@ -111,6 +111,8 @@ public final class BrokerHub: Sendable {
                 logger.warning("\(worker) declared lost: \(requeued) future(s) in flight on it re-queued")
             case .futureFailed(let future, let workers):
                 logger.error("future \(future) failed: it was in flight on \(workers.count) lost workers")
+            case .noOtherWorker(let future):
+                logger.error("future \(future) failed: it must run in another process, and no other worker is left in the pool")
             case .joined, .shutdown: break
             }
         }

@@ -295,6 +295,8 @@ public final class ZeroMQBroker: Sendable {
             case .workerLost: break  // logged by removeWorker, with the reason
             case .futureFailed(let future, let workers):
                 logger.error("future \(future) failed: it was in flight on \(workers.count) lost workers (\(workers.map(\.description).joined(separator: ", ")))")
+            case .noOtherWorker(let future):
+                logger.error("future \(future) failed: it must run in another process, and no other worker is left in the pool")
             }
         }
         if let summary { for waiter in waiters { waiter.resume(returning: summary) } }
