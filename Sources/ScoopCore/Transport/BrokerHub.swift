@@ -82,6 +82,12 @@ public final class BrokerHub: Sendable {
     public var queueLength: Int { core.withLock { $0.scheduler.queue.count } }
     public var peakQueueLength: Int { core.withLock { $0.scheduler.peakQueueLength } }
 
+    /// The queue, credits and in-flight futures on one line, or nil when
+    /// nothing is queued or running (see ``BrokerScheduler/stateDescription``).
+    public var outstandingWork: String? {
+        core.withLock { $0.scheduler.isQuiet ? nil : $0.scheduler.stateDescription }
+    }
+
     /// Calls `handler` with every `.event` envelope (trace batches) a member sends,
     /// on the thread that delivers it; it must return quickly.
     public func setEventHandler(_ handler: @escaping @Sendable (Envelope, WorkerID) -> Void) {

@@ -79,6 +79,9 @@ final class RankZeroLink: NodeTransport {
         if !(await hub.waitForMembers(workerCount, timeout: .seconds(60))) {
             logger.error("not every rank joined the pool within 60 s; finalizing anyway")
         }
+        // Work still queued or running when the run ends: a body that did
+        // not await everything, or a stall (what each rank was owed).
+        if let outstanding = hub.outstandingWork { logger.info("broker at shutdown: \(outstanding)") }
         await link.shutdown()
         engine.shutdown()
     }
