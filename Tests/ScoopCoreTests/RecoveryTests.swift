@@ -178,7 +178,7 @@ import Testing
         return try? PayloadCodec.decode(RemoteError.self, from: send.envelope.payload)
     }
 
-    @Test func aRemoteOnlyFutureFailsWhenOnlyItsOwnerIsLeft() {
+    @Test func aRemoteOnlyFutureFailsWhenOnlyItsOwnerIsLeft() throws {
         var remote = future
         remote.flags.insert(.remoteOnly)
         // Before worker 1 joins, the future waits for it.
@@ -196,9 +196,8 @@ import Testing
         var two = core(workers: 1)
         _ = two.receive(request(WorkerID(1)), from: WorkerID(1))
         #expect(two.receive(remote, from: .origin).map(\.worker) == [WorkerID(1)])
-        let failure = try? #require(strandedFailure(in: two.remove(WorkerID(1)), for: id))
-        #expect(failure?.message.contains("no worker but its submitter is left in the pool (lost: worker 1@host1)") == true,
-                "\(String(describing: failure))")
+        let failure = try #require(strandedFailure(in: two.remove(WorkerID(1)), for: id))
+        #expect(failure.message.contains("no worker but its submitter is left in the pool (lost: worker 1@host1)"), "\(failure)")
         #expect(two.scheduler.queue.isEmpty)
         #expect(two.counters.strandedFutures == 1)
         #expect(two.takeNotices().contains(.noOtherWorker(id)))
