@@ -211,6 +211,45 @@ import Testing
         #expect(two.scheduler.queue.map(\.futureID) == [anywhere.futureID])
     }
 
+    @Test func aRemoteOnlyFutureFailsWhenTheOtherWorkerNeverJoins() throws {
+        var remote = future
+        remote.flags.insert(.remoteOnly)
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        _ = core.receive(join(.origin), from: .origin)
+        #expect(core.receive(remote, from: .origin).isEmpty)
+        // One of two workers fails to start: the other may still join.
+        #expect(core.remove(WorkerID(1)).isEmpty)
+        #expect(core.scheduler.queue.count == 1)
+        // The second fails too: nobody can run it now.
+        let failure = try #require(strandedFailure(in: core.remove(WorkerID(2)), for: id))
+        #expect(failure.message.hasSuffix("(never joined: worker 1, worker 2)"), "\(failure)")
+        #expect(core.scheduler.queue.isEmpty)
+    }
+
+    @Test func aRemoteOnlyFutureWaitsWhileAWorkerMayStillCome() {
+        var remote = future
+        remote.flags.insert(.remoteOnly)
+        // A pool assembled by hand (`scoop broker`: size 1): the origin alone, nobody lost yet.
+        var byHand = BrokerCore(expectedBuild: nil, workerCount: 1)
+        _ = byHand.receive(join(.origin), from: .origin)
+        #expect(byHand.receive(remote, from: .origin).isEmpty)
+        #expect(byHand.scheduler.queue.count == 1)
+        // Three launched, worker 1 lost, an extra worker came and went: worker 2 is still to come.
+        var three = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(77)] { _ = three.receive(join(worker), from: worker) }
+        _ = three.receive(remote, from: .origin)
+        _ = three.remove(WorkerID(77))
+        _ = three.remove(WorkerID(1))
+        #expect(three.scheduler.queue.count == 1)
+        #expect(three.counters.strandedFutures == 0)
+        // After the origin's shutdown nothing is failed any more: it is reported as left.
+        var ending = core(workers: 1)
+        _ = ending.receive(remote, from: .origin)
+        _ = ending.receive(Envelope(kind: .shutdown, source: .origin, target: .none), from: .origin)
+        #expect(strandedFailure(in: ending.remove(WorkerID(1)), for: id) == nil)
+        #expect(ending.counters.strandedFutures == 0)
+    }
+
     @Test func aLostWorkerMayNotJoinAgainWithTheSameID() {
         var core = core(workers: 1)
         _ = core.remove(WorkerID(1))

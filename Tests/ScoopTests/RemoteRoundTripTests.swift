@@ -6,6 +6,8 @@ import Testing
 /// them queued for ever. Maps of tiny futures first exercise lookahead,
 /// give-backs and stealing; then one remote round trip at a time must keep
 /// completing (scoop-bench's W1, W1b, W2 and W2r, in an in-memory cluster).
+/// Written while hunting a W2r hang seen once on ZeroMQ, which it did not
+/// reproduce: it guards the credit bookkeeping, not that hang's cause.
 @Suite(.serialized) struct RemoteRoundTripTests {
     @Test(arguments: 0..<10) func remoteRoundTripsAfterTinyMapsAllComplete(_ round: Int) async throws {
         try await Pool.run(functions: Fixtures.all, options: PoolOptions(simulatedProcesses: 3, lookahead: 1)) { () async throws in

@@ -125,7 +125,7 @@ public enum Pool {
     ///
     /// ```swift
     /// print(Pool.stateDescription ?? "no pool")
-    /// // worker 0: running 1/1, queued 0, asked 0 idle + 1 ahead, owes 0 shares; 1 futures away, …
+    /// // worker 0: running 1/1, queued 0, asked 0 idle + 1 ahead, owes 0 shares; away 1, …
     /// ```
     public static var stateDescription: String? { currentNode?.stateDescription }
 

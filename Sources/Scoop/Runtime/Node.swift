@@ -580,12 +580,14 @@ final class Node: Sendable {
 
     /// This process's scheduling state on one line, for a stalled run's
     /// diagnostics (see ``Pool/stateDescription``).
+    /// Never waits for the node's lock: a stall may be a thread holding it
+    /// (the description then says so).
     var stateDescription: String {
-        state.withLock { state in
-            "\(workerID): \(state.policy.stateDescription); \(state.awayFutures.count) futures away, "
-                + "\(state.remoteTasks.count) from the broker running, \(state.deferredStarts.count) deferred"
+        state.withLockIfAvailable { state in
+            "\(workerID): \(state.policy.stateDescription); away \(state.awayFutures.count), "
+                + "from the broker running \(state.remoteTasks.count), deferred \(state.deferredStarts.count)"
                 + (state.closedReason.map { "; closed: \($0)" } ?? "")
-        }
+        } ?? "\(workerID): its scheduling state is locked by another thread"
     }
 
     // MARK: Trace
@@ -657,10 +659,9 @@ extension Node: NodeTransportDelegate {
             }
             if envelope.flags.contains(.workersLost) {
                 core.complete(.failure(workersLostError(envelope, function: core.functionName)))
-            } else if envelope.source == .broker, envelope.flags.contains(.failed) {
-                // Failed by the broker itself: no worker is left that may run it.
-                let reason = (try? PayloadCodec.decode(RemoteError.self, from: envelope.payload))?.message ?? "failed by the broker"
-                core.complete(.failure(ScoopError.poolUnavailable("task '\(core.functionName)': \(reason)")))
+            } else if let stranded = Self.brokersOwnFailure(envelope) {
+                // No worker is left that may run it (a remote-only future).
+                core.complete(.failure(ScoopError.poolUnavailable("task '\(core.functionName)': \(stranded.message)")))
             } else {
                 core.complete(core.decodeResult(envelope.payload, envelope.flags.contains(.failed)))
             }
@@ -708,6 +709,15 @@ extension Node: NodeTransportDelegate {
         case .join, .welcome, .refuse, .started, .event:
             logger.debug("unexpected \(envelope.kind) from \(envelope.source) ignored")
         }
+    }
+
+    /// The failure the broker made itself for a remote-only future that no
+    /// worker can run, if `envelope` is one.
+    private static func brokersOwnFailure(_ envelope: Envelope) -> RemoteError? {
+        guard envelope.source == .broker, envelope.flags.contains(.failed),
+              let error = try? PayloadCodec.decode(RemoteError.self, from: envelope.payload),
+              error.typeName == BrokerCore.noOtherWorkerErrorType else { return nil }
+        return error
     }
 
     /// Returns a future the broker sent, not started here, to the head of the broker's queue.

@@ -43,6 +43,8 @@ public struct BrokerCore {
     /// whatever they still send is dropped (they are told to leave).
     public private(set) var lost: [WorkerID: LostWorker] = [:]
     private var toldToLeave: Set<WorkerID> = []
+    /// Workers whose process ended before they joined (the launcher said so).
+    private var neverJoined: Set<WorkerID> = []
 
     /// Something the transport should log or act on besides sending.
     public enum Notice: Sendable, Equatable {
@@ -164,7 +166,13 @@ public struct BrokerCore {
     /// worker's own submissions are orphans: queued ones are removed, running
     /// ones cancelled where they run. Whatever it sends later is dropped.
     public mutating func remove(_ peer: WorkerID) -> [Send] {
-        guard let request = members.removeValue(forKey: peer) else { return [] }
+        guard let request = members.removeValue(forKey: peer) else {
+            // Gone before it joined (its process failed to start): the pool
+            // will not reach its size, which may strand remote-only futures.
+            guard peer != .origin, peer != .broker, peer != .none, !formerMembers.contains(peer) else { return [] }
+            neverJoined.insert(peer)
+            return failStrandedFutures()
+        }
         formerMembers.insert(peer)
         if peer == .origin, !isShutDown {
             notices.append(.originLost)
@@ -197,26 +205,38 @@ public struct BrokerCore {
         return sends + failStrandedFutures()
     }
 
-    /// Fails the queued remote-only futures that nobody can run: every
-    /// worker the pool was started with has joined, and all but one have
-    /// left or were lost, so only the futures' owner is left, and it may not
-    /// run them. Without this they would wait for ever (a worker added later
-    /// with `scoop worker` is not waited for).
+    /// The `RemoteError` type name of the failure the broker sends for a
+    /// remote-only future that no worker can run (see ``failStrandedFutures()``).
+    public static let noOtherWorkerErrorType = "ScoopCore.NoOtherWorker"
+
+    /// Fails the queued remote-only futures that nobody can run: only
+    /// their owner is left in the pool, it may not run them, and no worker
+    /// the pool was started with (ids `0..<workerCount`) is still to come:
+    /// each joined or failed to start, and at least one of them is gone.
+    /// Without this they would wait for ever; a worker that would join
+    /// later with `scoop worker` is not waited for. A pool assembled by
+    /// hand (`scoop broker`, then `scoop worker`) whose workers have not
+    /// joined yet loses nobody, so its futures wait as before.
     private mutating func failStrandedFutures() -> [Send] {
-        guard members.count == 1, let owner = members.keys.first,
-              members.count + formerMembers.count >= workerCount else { return [] }
+        guard !isShutDown, members.count == 1, let owner = members.keys.first,
+              !lost.isEmpty || !neverJoined.isEmpty,
+              (0..<workerCount).allSatisfy({ hasBeenMember(WorkerID($0)) || neverJoined.contains(WorkerID($0)) })
+        else { return [] }
         let stranded = scheduler.removeQueued { $0.flags.contains(.remoteOnly) && $0.futureID.owner == owner }
         guard !stranded.isEmpty else { return [] }
-        let lostWorkers = lost.values.sorted { $0.id < $1.id }.map(\.description)
+        var gone: [String] = []
+        if !lost.isEmpty { gone.append("lost: " + lost.values.sorted { $0.id < $1.id }.map(\.description).joined(separator: ", ")) }
+        if !neverJoined.isEmpty { gone.append("never joined: " + neverJoined.sorted().map(\.description).joined(separator: ", ")) }
+        let why = gone.isEmpty ? "" : " (\(gone.joined(separator: "; ")))"
         return stranded.map { task in
             counters.strandedFutures += 1
             notices.append(.noOtherWorker(task.futureID))
             let error = RemoteError(
-                typeName: "ScoopCore.NoOtherWorker",
+                typeName: Self.noOtherWorkerErrorType,
                 message: "future \(task.futureID) must run in another process (placement: .remote), and no worker but "
-                    + "its submitter is left in the pool" + (lostWorkers.isEmpty ? "" : " (lost: \(lostWorkers.joined(separator: ", ")))"))
+                    + "its submitter is left in the pool" + why)
             return Send(worker: owner, envelope: Envelope(
-                kind: .result, flags: .failed, futureID: task.futureID, parentID: task.parentID,
+                kind: .result, flags: task.flags.intersection(.chunk).union(.failed), futureID: task.futureID, parentID: task.parentID,
                 functionID: task.functionID, source: .broker, target: owner,
                 payload: (try? PayloadCodec.encode(error)) ?? []))
         }

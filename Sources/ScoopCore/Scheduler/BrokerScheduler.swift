@@ -147,9 +147,13 @@ public struct BrokerScheduler {
     /// Removes the queued futures matching `predicate` (oldest first) and
     /// returns them: the broker answers them itself.
     public mutating func removeQueued(where predicate: (Envelope) -> Bool) -> [Envelope] {
-        let removed = Array(queue.filter(predicate))
-        guard !removed.isEmpty else { return [] }
-        queue.removeAll(where: predicate)
+        guard queue.contains(where: predicate) else { return [] }
+        var removed: [Envelope] = []
+        var kept = Deque<Envelope>()
+        for task in queue {
+            if predicate(task) { removed.append(task) } else { kept.append(task) }
+        }
+        queue = kept
         for task in removed { losses[task.futureID] = nil }
         return removed
     }
@@ -287,20 +291,24 @@ public struct BrokerScheduler {
     public var isQuiet: Bool { queue.isEmpty && location.isEmpty }
 
     /// The queue, the credits and what each worker runs or holds, on one
-    /// line (a stalled run's diagnostics): `queue 1 [0.7], credits w1 0 idle
-    /// + 1 ahead, w2 1 idle; in flight w1 [0.5 (held)]`.
+    /// line (a stalled run's diagnostics): the queue in its order (the next
+    /// to leave first), the futures in flight by id.
+    ///
+    /// ```swift
+    /// print(broker.stateDescription)
+    /// // queue 1 [0.7], credits worker 1 0 idle + 1 ahead; in flight worker 1 [0.5, 0.6 (held)]
+    /// ```
     public var stateDescription: String {
-        func ids<S: Sequence>(_ futures: S) -> String where S.Element == FutureID {
-            let sorted = futures.sorted()
-            let shown = sorted.prefix(8).map { heldAhead.contains($0) ? "\($0) (held)" : "\($0)" }
-            return "[" + shown.joined(separator: ", ") + (sorted.count > 8 ? ", … \(sorted.count - 8) more" : "") + "]"
+        func ids(_ futures: [FutureID]) -> String {
+            let shown = futures.prefix(8).map { heldAhead.contains($0) ? "\($0) (held)" : "\($0)" }
+            return "[" + shown.joined(separator: ", ") + (futures.count > 8 ? ", … \(futures.count - 8) more" : "") + "]"
         }
         let credited = Set(credits.keys).union(aheadCredits.keys).sorted()
         let creditText = credited.isEmpty ? "none" : credited.map {
             "\($0) \(credits[$0] ?? 0) idle + \(aheadCredits[$0] ?? 0) ahead"
         }.joined(separator: ", ")
         let busy = inFlight.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-        let flightText = busy.isEmpty ? "none" : busy.map { "\($0.key) \(ids($0.value.keys))" }.joined(separator: ", ")
+        let flightText = busy.isEmpty ? "none" : busy.map { "\($0.key) \(ids($0.value.keys.sorted()))" }.joined(separator: ", ")
         return "queue \(queue.count) \(ids(queue.map(\.futureID))), credits \(creditText); in flight \(flightText)"
     }
 

@@ -137,16 +137,19 @@ public final class ZeroMQBroker: Sendable {
     /// Removes a worker known to be gone (its process exited, or it stopped
     /// answering heartbeats): its futures are re-queued (see ``BrokerCore/remove(_:)``).
     public func removeWorker(_ worker: WorkerID, reason: String) {
-        let (sends, lost, requeued) = state.withLock { state -> ([BrokerCore.Send], LostWorker?, Int) in
+        let (sends, lost, requeued, joined) = state.withLock { state -> ([BrokerCore.Send], LostWorker?, Int, Bool) in
             state.lastHeard[worker] = nil
             let before = state.core.counters.requeued
             let wasMember = state.core.members[worker] != nil
+            let joined = state.core.hasBeenMember(worker)
             let sends = state.core.remove(worker)
             let lost = wasMember && !state.core.isShutDown ? state.core.lost[worker] : nil
-            return (sends, lost, state.core.counters.requeued - before)
+            return (sends, lost, state.core.counters.requeued - before, joined)
         }
         if let lost {
             logger.warning("\(lost) lost: \(reason); \(requeued) future(s) in flight on it re-queued")
+        } else if !joined && !hasEnded {
+            logger.warning("worker \(worker.rawValue) never joined: \(reason); the run goes on without it")
         } else {
             logger.info("worker \(worker.rawValue) left: \(reason)")
         }

@@ -110,11 +110,12 @@ struct RunCommand: AsyncParsableCommand {
                         watchdogSeconds: Double? = nil) async {
         let name = workload.name
         let limit = watchdogSeconds ?? workload.watchdogSeconds
+        let seconds = limit == limit.rounded() ? String(Int(limit)) : String(limit)
         let watchdog = Watchdog.arm(seconds: limit) {
             reporter.emit(BenchResult(workload: name, n: 0, seconds: limit, metric: "seconds", value: 0, ok: false,
                                       extras: [("deadlock", .bool(true))],
-                                      error: "watchdog: no result after \(Int(limit)) s (deadlock?)"))
-            StandardStreams.err("scoop-bench: \(name) hung for \(Int(limit)) s; exiting")
+                                      error: "watchdog: no result after \(seconds) s (deadlock?)"))
+            StandardStreams.err("scoop-bench: \(name) hung for \(seconds) s; exiting")
             StandardStreams.err("scoop-bench: \(Pool.stateDescription ?? "no pool")")
             _exit(3)
         }

@@ -87,6 +87,10 @@ func waitForRecord(_ prefix: String) async -> String? {
 
 func serialFib(_ n: Int) -> Int { n < 2 ? n : serialFib(n - 1) + serialFib(n - 2) }
 
+// CHAOS_EXIT_WORKER=N: worker N exits at once, before it joins (a worker that fails to start).
+if let id = ProcessInfo.processInfo.environment["CHAOS_EXIT_WORKER"], ProcessInfo.processInfo.environment["SCOOP_WORKER_ID"] == id {
+    exit(3)
+}
 let arguments = Array(CommandLine.arguments.dropFirst())
 let mode = arguments.first ?? "map"
 let numbers = arguments.dropFirst().compactMap(Int.init)
