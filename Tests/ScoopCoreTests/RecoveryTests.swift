@@ -132,6 +132,18 @@ import Testing
     let id = FutureID(owner: .origin, sequence: 1)
     var future: Envelope { Envelope(kind: .task, futureID: id, functionID: FunctionID(name: "crash"), source: .origin, payload: [7]) }
     var result: Envelope { Envelope(kind: .result, futureID: id, source: WorkerID(1), target: .origin, payload: [49]) }
+    /// The same future, submitted with `placement: .remote`.
+    var remoteFuture: Envelope {
+        var remote = future
+        remote.flags.insert(.remoteOnly)
+        return remote
+    }
+    /// A pool of `workerCount` processes where only the origin has joined.
+    func originAlone(workerCount: Int) -> BrokerCore {
+        var core = BrokerCore(expectedBuild: nil, workerCount: workerCount)
+        _ = core.receive(join(.origin), from: .origin)
+        return core
+    }
 
     @Test func aLateResultFromALostWorkerIsDroppedAndCountedAndTheWorkerToldToLeave() {
         var core = core(workers: 2)
@@ -179,11 +191,9 @@ import Testing
     }
 
     @Test func aRemoteOnlyFutureFailsWhenOnlyItsOwnerIsLeft() throws {
-        var remote = future
-        remote.flags.insert(.remoteOnly)
+        let remote = remoteFuture
         // Before worker 1 joins, the future waits for it.
-        var starting = BrokerCore(expectedBuild: nil, workerCount: 2)
-        _ = starting.receive(join(.origin), from: .origin)
+        var starting = originAlone(workerCount: 2)
         #expect(starting.receive(remote, from: .origin).isEmpty)
         #expect(starting.scheduler.queue.count == 1)
         // With a third worker left, losing one re-queues it.
@@ -212,10 +222,8 @@ import Testing
     }
 
     @Test func aRemoteOnlyFutureFailsWhenTheOtherWorkerNeverJoins() throws {
-        var remote = future
-        remote.flags.insert(.remoteOnly)
-        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
-        _ = core.receive(join(.origin), from: .origin)
+        let remote = remoteFuture
+        var core = originAlone(workerCount: 3)
         #expect(core.receive(remote, from: .origin).isEmpty)
         // One of two workers fails to start: the other may still join.
         #expect(core.remove(WorkerID(1)).isEmpty)
@@ -227,11 +235,9 @@ import Testing
     }
 
     @Test func aRemoteOnlyFutureWaitsWhileAWorkerMayStillCome() {
-        var remote = future
-        remote.flags.insert(.remoteOnly)
+        let remote = remoteFuture
         // A pool assembled by hand (`scoop broker`: size 1): the origin alone, nobody lost yet.
-        var byHand = BrokerCore(expectedBuild: nil, workerCount: 1)
-        _ = byHand.receive(join(.origin), from: .origin)
+        var byHand = originAlone(workerCount: 1)
         #expect(byHand.receive(remote, from: .origin).isEmpty)
         #expect(byHand.scheduler.queue.count == 1)
         // Three launched, worker 1 lost, an extra worker came and went: worker 2 is still to come.
