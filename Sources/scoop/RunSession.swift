@@ -62,7 +62,7 @@ final class RunSession: Sendable {
         observer.attach(to: broker)
         let port = String(broker.endpoint.split(separator: ":").last ?? "0")
         logger.info("broker listening on \(broker.endpoint)\(broker.localEndpoint.map { " and \($0) (workers on this host)" } ?? "")\(keys == nil ? " (no encryption)" : " (CURVE: encrypted, run's keys required)")")
-        let signals = installSignalHandlers()
+        let signals = installSignalHandlers() + [installStateReport(broker)]
         defer { signals.forEach { $0.cancel() } }
 
         var monitors: [Task<Void, Never>] = []
@@ -212,6 +212,17 @@ final class RunSession: Sendable {
             socket?.remove()
             socket = nil
         }
+    }
+
+    /// `kill -USR1 <pid of scoop run>`: log where the futures are (the
+    /// broker's queue, credits and in-flight futures) and go on, to look
+    /// into a run that seems stuck without stopping it.
+    private func installStateReport(_ broker: ZeroMQBroker) -> any DispatchSourceSignal {
+        signal(SIGUSR1, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        source.setEventHandler { [logger] in logger.warning("broker state (SIGUSR1): \(broker.stateDescription)") }
+        source.resume()
+        return source
     }
 
     /// Ctrl-C or SIGTERM: stop every process of the run, then exit 128+signal.

@@ -207,6 +207,24 @@ extension Integration {
             #expect(line.contains("in flight worker 1 [\(id)]") || line.contains("queue 1 [\(id)]"), "\(result)")
         }
 
+        @Test("kill -USR1 of scoop run logs the broker's state, the future that runs included, and the run goes on")
+        func stateReportOnSIGUSR1() async throws {
+            let directory = try TemporaryDirectory("stuck")
+            let run = try Subprocess(Products.scoop, ["run", "-n", "2", "--env", "CHAOS_LOG=\(directory.file("log"))", "--",
+                                                      Products.path("scoop-chaos"), "stuck"])
+            defer { run.killTree() }
+            let started = await run.waitForOutput(.stdout, timeout: .seconds(30)) { $0.contains("stuck 0.") }
+            try #require(started, "the stuck future did not start: \(run.stdout) \(run.stderr)")
+            let id = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("stuck 0.") }?.split(separator: " ").last)
+            kill(run.processID, SIGUSR1)
+            let reported = await run.waitForOutput(.stderr, timeout: .seconds(30)) { $0.contains("broker state (SIGUSR1):") }
+            #expect(reported, "\(run.stderr)")
+            let line = run.stderr.split(separator: "\n").first { $0.contains("broker state (SIGUSR1):") } ?? ""
+            #expect(line.contains("2 member(s); queue 0 [], credits "), "\(line)")
+            #expect(line.contains("in flight worker 1 [\(id)]"), "\(line)")
+            #expect(run.exitStatus == nil, "the run went on")
+        }
+
         @Test("mpirun: the same")
         func mpi() async throws {
             let mpirun = try #require(Integration.MPI.mpirun, "mpirun is not installed (Debian: openmpi-bin)")

@@ -177,6 +177,13 @@ public final class ZeroMQBroker: Sendable {
         }
     }
 
+    /// The queue, each worker's credits and the futures each worker runs or
+    /// holds, on one line (see ``BrokerScheduler/stateDescription``): what
+    /// `scoop run` logs on `SIGUSR1` and at shutdown when work is left.
+    public var stateDescription: String {
+        state.withLock { "\($0.core.members.count) member(s); " + $0.core.scheduler.stateDescription }
+    }
+
     /// Members currently in the pool.
     public var members: [WorkerID] { state.withLock { $0.core.members.keys.sorted() } }
 

@@ -129,6 +129,12 @@ try await Pool.run(functions: [element, fibNode, crash, hang, hangAt]) {
         if case .failure(let error) = outcomes[3] { print("map element 3: \(error)") }
         print(await waitForRecord("x103") != nil ? "map element cancelled" : "map element NOT cancelled")
         print("still serving: \(try await Futures.submit(element, 3, 0).value)")
+    case "stuck":
+        // A remote future that runs until the run is stopped (SIGUSR1 to the launcher shows it).
+        let future = try Futures.submit(hang, 8, placement: .remote)
+        print(await waitForRecord("h8") != nil ? "stuck \(future.id)" : "stuck future never started")
+        fflush(nil)  // a pipe is block-buffered: the test reads this line while the run goes on
+        _ = try? await future.value(timeout: .seconds(60))
     case "abandon":
         // Returns while a remote future still runs: the broker reports it at shutdown.
         let future = try Futures.submit(hang, 7, placement: .remote)
