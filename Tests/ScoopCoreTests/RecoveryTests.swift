@@ -186,8 +186,10 @@ import Testing
     /// The broker's own failed result for `id`, if `sends` hold one for the origin.
     func strandedFailure(in sends: [BrokerCore.Send], for id: FutureID) -> RemoteError? {
         guard let send = sends.first(where: { $0.worker == .origin && $0.envelope.futureID == id && $0.envelope.kind == .result }),
-              send.envelope.source == .broker, send.envelope.flags.contains(.failed) else { return nil }
-        return try? PayloadCodec.decode(RemoteError.self, from: send.envelope.payload)
+              send.envelope.source == .broker, send.envelope.flags.contains(.failed),
+              let error = try? PayloadCodec.decode(RemoteError.self, from: send.envelope.payload) else { return nil }
+        #expect(error.typeName == BrokerCore.noOtherWorkerErrorType)
+        return error
     }
 
     @Test func aRemoteOnlyFutureFailsWhenOnlyItsOwnerIsLeft() throws {
@@ -226,12 +228,16 @@ import Testing
         var core = originAlone(workerCount: 3)
         #expect(core.receive(remote, from: .origin).isEmpty)
         // One of two workers fails to start: the other may still join.
-        #expect(core.remove(WorkerID(1)).isEmpty)
+        #expect(core.neverJoined(WorkerID(1)).isEmpty)
         #expect(core.scheduler.queue.count == 1)
         // The second fails too: nobody can run it now.
-        let failure = try #require(strandedFailure(in: core.remove(WorkerID(2)), for: id))
+        let failure = try #require(strandedFailure(in: core.neverJoined(WorkerID(2)), for: id))
         #expect(failure.message.hasSuffix("(never joined: worker 1, worker 2)"), "\(failure)")
         #expect(core.scheduler.queue.isEmpty)
+        // The id may not join afterwards (its process was reported gone).
+        let late = core.receive(join(WorkerID(1)), from: WorkerID(1))
+        #expect(late.map(\.envelope.kind) == [.refuse])
+        #expect(core.members[WorkerID(1)] == nil)
     }
 
     @Test func aRemoteOnlyFutureWaitsWhileAWorkerMayStillCome() {
@@ -239,6 +245,14 @@ import Testing
         // A pool assembled by hand (`scoop broker`: size 1): the origin alone, nobody lost yet.
         var byHand = originAlone(workerCount: 1)
         #expect(byHand.receive(remote, from: .origin).isEmpty)
+        #expect(byHand.scheduler.queue.count == 1)
+        // A stranger cut off for garbage, and an id the pool was not started with, change nothing.
+        let stranger = WorkerID(5)
+        for _ in 0..<byHand.limits.strikesBeforeCutOff {
+            _ = byHand.receive(Envelope(kind: .request, source: stranger, payload: [1, 0, 0, 0]), from: stranger)
+        }
+        #expect(byHand.isCutOff(stranger))
+        #expect(byHand.neverJoined(WorkerID(9)).isEmpty)
         #expect(byHand.scheduler.queue.count == 1)
         // Three launched, worker 1 lost, an extra worker came and went: worker 2 is still to come.
         var three = BrokerCore(expectedBuild: nil, workerCount: 3)

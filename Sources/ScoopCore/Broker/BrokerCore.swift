@@ -43,8 +43,9 @@ public struct BrokerCore {
     /// whatever they still send is dropped (they are told to leave).
     public private(set) var lost: [WorkerID: LostWorker] = [:]
     private var toldToLeave: Set<WorkerID> = []
-    /// Workers whose process ended before they joined (the launcher said so).
-    private var neverJoined: Set<WorkerID> = []
+    /// Workers the pool was started with whose process ended before they
+    /// joined (``neverJoined(_:)``, from the launcher): at most `workerCount`.
+    private var neverJoinedWorkers: Set<WorkerID> = []
 
     /// Something the transport should log or act on besides sending.
     public enum Notice: Sendable, Equatable {
@@ -166,13 +167,7 @@ public struct BrokerCore {
     /// worker's own submissions are orphans: queued ones are removed, running
     /// ones cancelled where they run. Whatever it sends later is dropped.
     public mutating func remove(_ peer: WorkerID) -> [Send] {
-        guard let request = members.removeValue(forKey: peer) else {
-            // Gone before it joined (its process failed to start): the pool
-            // will not reach its size, which may strand remote-only futures.
-            guard peer != .origin, peer != .broker, peer != .none, !formerMembers.contains(peer) else { return [] }
-            neverJoined.insert(peer)
-            return failStrandedFutures()
-        }
+        guard let request = members.removeValue(forKey: peer) else { return [] }
         formerMembers.insert(peer)
         if peer == .origin, !isShutDown {
             notices.append(.originLost)
@@ -209,6 +204,22 @@ public struct BrokerCore {
     /// remote-only future that no worker can run (see ``failStrandedFutures()``).
     public static let noOtherWorkerErrorType = "ScoopCore.NoOtherWorker"
 
+    /// The launcher says the process of worker `peer`, one the pool was
+    /// started with, ended before it joined (it failed to start, or its
+    /// `ssh` failed): the pool will not reach its size, which may leave
+    /// remote-only futures nobody can run (see ``failStrandedFutures()``).
+    /// The id may not join later. Ids outside the pool's (`1..<workerCount`)
+    /// and members are ignored.
+    ///
+    /// ```swift
+    /// let sends = core.neverJoined(WorkerID(2))   // failed results for stranded futures, if any
+    /// ```
+    public mutating func neverJoined(_ peer: WorkerID) -> [Send] {
+        guard (1..<max(1, workerCount)).contains(Int(peer.rawValue)), !hasBeenMember(peer) else { return [] }
+        neverJoinedWorkers.insert(peer)
+        return failStrandedFutures()
+    }
+
     /// Fails the queued remote-only futures that nobody can run: only
     /// their owner is left in the pool, it may not run them, and no worker
     /// the pool was started with (ids `0..<workerCount`) is still to come:
@@ -219,14 +230,16 @@ public struct BrokerCore {
     /// joined yet loses nobody, so its futures wait as before.
     private mutating func failStrandedFutures() -> [Send] {
         guard !isShutDown, members.count == 1, let owner = members.keys.first,
-              !lost.isEmpty || !neverJoined.isEmpty,
-              (0..<workerCount).allSatisfy({ hasBeenMember(WorkerID($0)) || neverJoined.contains(WorkerID($0)) })
+              !lost.isEmpty || !neverJoinedWorkers.isEmpty,
+              (0..<workerCount).allSatisfy({ hasBeenMember(WorkerID($0)) || neverJoinedWorkers.contains(WorkerID($0)) })
         else { return [] }
         let stranded = scheduler.removeQueued { $0.flags.contains(.remoteOnly) && $0.futureID.owner == owner }
         guard !stranded.isEmpty else { return [] }
         var gone: [String] = []
         if !lost.isEmpty { gone.append("lost: " + lost.values.sorted { $0.id < $1.id }.map(\.description).joined(separator: ", ")) }
-        if !neverJoined.isEmpty { gone.append("never joined: " + neverJoined.sorted().map(\.description).joined(separator: ", ")) }
+        if !neverJoinedWorkers.isEmpty {
+            gone.append("never joined: " + neverJoinedWorkers.sorted().map(\.description).joined(separator: ", "))
+        }
         let why = gone.isEmpty ? "" : " (\(gone.joined(separator: "; ")))"
         return stranded.map { task in
             counters.strandedFutures += 1
@@ -271,6 +284,8 @@ public struct BrokerCore {
                 refusal = "worker id \(peer.rawValue) is already in the pool"
             } else if lost[peer] != nil {
                 refusal = "worker id \(peer.rawValue) was declared lost in this run; a replacement must use another id"
+            } else if neverJoinedWorkers.contains(peer) {
+                refusal = "worker id \(peer.rawValue) was reported failed before it joined (its process ended); a replacement must use another id"
             } else if members.count >= maxMembers {
                 refusal = "the pool is full: \(members.count) members, started for \(workerCount) (at most \(maxMembers) accepted)"
             } else {

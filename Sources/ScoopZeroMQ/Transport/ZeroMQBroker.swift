@@ -142,7 +142,7 @@ public final class ZeroMQBroker: Sendable {
             let before = state.core.counters.requeued
             let wasMember = state.core.members[worker] != nil
             let joined = state.core.hasBeenMember(worker)
-            let sends = state.core.remove(worker)
+            let sends = joined ? state.core.remove(worker) : state.core.neverJoined(worker)
             let lost = wasMember && !state.core.isShutDown ? state.core.lost[worker] : nil
             return (sends, lost, state.core.counters.requeued - before, joined)
         }
@@ -177,11 +177,14 @@ public final class ZeroMQBroker: Sendable {
         }
     }
 
-    /// The queue, each worker's credits and the futures each worker runs or
-    /// holds, on one line (see ``BrokerScheduler/stateDescription``): what
-    /// `scoop run` logs on `SIGUSR1` and at shutdown when work is left.
+    /// The members' count, the queue, each worker's credits and the futures
+    /// each worker runs or holds, on one line (see
+    /// ``BrokerScheduler/stateDescription``): what `scoop run` logs on
+    /// `SIGUSR1`. Never waits for the broker's lock (a stall may be a
+    /// thread holding it: the description then says so).
     public var stateDescription: String {
-        state.withLock { "\($0.core.members.count) member(s); " + $0.core.scheduler.stateDescription }
+        state.withLockIfAvailable { "\($0.core.members.count) member(s); " + $0.core.scheduler.stateDescription }
+            ?? "the broker's state is locked by another thread"
     }
 
     /// Members currently in the pool.
@@ -233,10 +236,11 @@ public final class ZeroMQBroker: Sendable {
                 let from = peer.map { "from \($0)" } ?? "from an unknown peer"
                 return (state.core.dropMalformed("a message with \(frames.count) frames \(from)", from: peer), [], false)
             }
-            if state.core.members[peer] != nil { state.lastHeard[peer] = now }
             let (sends, envelopes) = frames[1].withUnsafeBytes {
                 state.core.receive(frame: $0, from: peer, maximumPayloadSize: maximumPayload, now: now)
             }
+            // After the core, so that a join starts the member's heartbeat clock.
+            if state.core.members[peer] != nil { state.lastHeard[peer] = now }
             return (sends, envelopes, state.core.members[peer] != nil)
         }
         // A single envelope forwarded unchanged (a task to a worker, a result
