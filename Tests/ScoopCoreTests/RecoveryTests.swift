@@ -155,6 +155,8 @@ import Testing
         #expect(core.takeNotices().contains(.workerLost(LostWorker(id: WorkerID(1), host: "host1"), requeued: 1)))
         // Worker 1 was only stopped: it wakes up, answers old pings (dropped, not told), then sends its result.
         #expect(core.receive(Envelope(kind: .heartbeat, source: WorkerID(1)), from: WorkerID(1)).isEmpty)
+        // Its trace events, flushed on resuming, do not send it away before its result.
+        #expect(core.receive(Envelope(kind: .event, source: WorkerID(1), payload: [1]), from: WorkerID(1)).isEmpty)
         let late = core.receive(result, from: WorkerID(1))
         #expect(late.map(\.envelope.kind) == [.shutdown], "the lost worker is told to leave")
         #expect(late.first?.worker == WorkerID(1))

@@ -257,13 +257,16 @@ public struct BrokerCore {
 
     /// A worker declared lost speaks again (it was stopped, not dead): what
     /// it sends is dropped (a result counts as stale). The first time it
-    /// sends more than a heartbeat answer (its late result, a request), it is
-    /// told to leave; a lost worker that only answers heartbeats hears nothing
-    /// more and leaves after its own heartbeat timeout.
+    /// sends more than a heartbeat answer or trace events (its late result,
+    /// a request), it is told to leave — after the result it owed, if it
+    /// was running one (its trace events, flushed first on resuming, would
+    /// otherwise make it leave before it could answer); a lost worker that
+    /// only answers heartbeats hears nothing more and leaves after its own
+    /// heartbeat timeout.
     private mutating func fromLostWorker(_ envelope: Envelope, _ peer: WorkerID) -> [Send] {
         if envelope.kind == .result { counters.staleResults += 1 }
         _ = drop(.unknownPeer, "\(envelope.kind) from \(peer), which was declared lost", from: nil)
-        guard envelope.kind != .heartbeat, toldToLeave.insert(peer).inserted else { return [] }
+        guard envelope.kind != .heartbeat, envelope.kind != .event, toldToLeave.insert(peer).inserted else { return [] }
         let reason = "\(peer) was declared lost (silent for too long, or its process ended); its futures ran elsewhere: exit"
         return [Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer, payload: Array(reason.utf8)))]
     }
