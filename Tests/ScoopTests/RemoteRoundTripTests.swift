@@ -26,4 +26,24 @@ import Testing
             }
         }
     }
+
+    /// Once the link to the broker is closed (the broker stopped answering,
+    /// or declared this process lost), a future that must leave fails at
+    /// once; it used to be sent into the closed link and awaited for ever.
+    @Test func aFutureThatMustLeaveAfterTheLinkClosedFailsAtOnce() async throws {
+        try await Pool.run(functions: Fixtures.all, options: PoolOptions(simulatedProcesses: 2)) { () async throws in
+            let node = try #require(RuntimeHolder.current)
+            #expect(try await Futures.submit(Fixtures.identity, 1, placement: .remote).value == 1)
+            node.transportClosed(reason: "the broker stopped answering (test)")
+            let future = try Futures.submit(Fixtures.identity, 2, placement: .remote)
+            do {
+                _ = try await future.value(timeout: .seconds(30))
+                Issue.record("a future sent after the link closed returned a value")
+            } catch ScoopError.poolUnavailable(let reason) {
+                #expect(reason.contains("stopped answering (test)"))
+            } catch {
+                Issue.record("expected poolUnavailable, got \(error)")
+            }
+        }
+    }
 }

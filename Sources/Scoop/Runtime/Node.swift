@@ -271,7 +271,16 @@ final class Node: Sendable {
             core.complete(.failure(error))
             return
         }
-        state.withLock { $0.awayFutures[job.id] = core }
+        // Once the link is closed nothing comes back: fail at once, not wait for ever.
+        let closed = state.withLock { state -> String? in
+            if let reason = state.closedReason { return reason }
+            state.awayFutures[job.id] = core
+            return nil
+        }
+        if let closed {
+            core.complete(.failure(ScoopError.poolUnavailable(closed)))
+            return
+        }
         _ = core.markRunning()
         let id = job.id
         // A strong capture on purpose: a weak reference would give the node a

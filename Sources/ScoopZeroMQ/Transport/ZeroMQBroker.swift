@@ -324,6 +324,17 @@ public final class ZeroMQBroker: Sendable {
         count == 0 ? "" : " (\(count) similar lines not logged)"
     }
 
+    /// Whether a member last heard at `lastHeard` (nil: not yet, counts as
+    /// now) has been silent for more than `limit` nanoseconds. The clock is
+    /// read here, under the broker's lock, and a time later than it counts
+    /// as silence of zero: read before the lock, it could precede a message
+    /// stamped while the reader waited, and the wrapping difference declared
+    /// a live worker lost (the origin too, which ended the run).
+    static func isSilent(since lastHeard: UInt64?, limit: UInt64, now: UInt64 = MonotonicClock.nanoseconds) -> Bool {
+        guard let lastHeard, now > lastHeard else { return false }
+        return now - lastHeard > limit
+    }
+
     private func startPinging() {
         let interval = heartbeat.interval
         let limit = heartbeat.timeout.nanoseconds
@@ -331,10 +342,9 @@ public final class ZeroMQBroker: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 guard let self else { return }
-                let now = MonotonicClock.nanoseconds
                 let (members, silent) = self.state.withLock { state -> ([WorkerID], [WorkerID]) in
                     let members = state.core.members.keys.sorted()
-                    let silent = members.filter { now &- (state.lastHeard[$0] ?? now) > limit }
+                    let silent = members.filter { Self.isSilent(since: state.lastHeard[$0], limit: limit) }
                     return (members, silent)
                 }
                 for worker in silent {
