@@ -101,7 +101,9 @@ public struct BrokerCore {
                 }
                 return scheduler.giveBack(envelope, from: peer)
             }
-            return scheduler.submit(envelope) + failStrandedFutures()
+            let sends = scheduler.submit(envelope)
+            // Only the new future can be stranded now (losses check the rest): no work for other spills.
+            return envelope.flags.contains(.remoteOnly) ? sends + failStrandedFutures() : sends
         case .request:
             guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)

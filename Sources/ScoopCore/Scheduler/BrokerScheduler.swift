@@ -144,8 +144,9 @@ public struct BrokerScheduler {
         return .unknown
     }
 
-    /// Removes the queued futures matching `predicate` (oldest first) and
-    /// returns them: the broker answers them itself.
+    /// Removes the queued futures matching `predicate` and returns them in
+    /// queue order, forgetting their loss history (orphans of a lost
+    /// worker, futures the broker answers itself).
     public mutating func removeQueued(where predicate: (Envelope) -> Bool) -> [Envelope] {
         guard queue.contains(where: predicate) else { return [] }
         var removed: [Envelope] = []
@@ -223,12 +224,7 @@ public struct BrokerScheduler {
                 removal.requeued.append(envelope)
             }
         }
-        let (orphans, kept) = queue.reduce(into: ([Envelope](), Deque<Envelope>())) { split, task in
-            if task.futureID.owner == worker { split.0.append(task) } else { split.1.append(task) }
-        }
-        queue = kept
-        for orphan in orphans { losses[orphan.futureID] = nil }
-        removal.orphansDropped += orphans
+        removal.orphansDropped += removeQueued { $0.futureID.owner == worker }
         removal.orphansRunning = location.filter { $0.key.owner == worker }
             .map { (future: $0.key, worker: $0.value) }
             .sorted { $0.future < $1.future }
@@ -289,6 +285,10 @@ public struct BrokerScheduler {
 
     /// Whether nothing waits here and nothing runs anywhere for the broker.
     public var isQuiet: Bool { queue.isEmpty && location.isEmpty }
+
+    /// ``stateDescription`` when futures are queued or in flight, else nil
+    /// (what a broker logs when a run ends with work left).
+    public var outstandingWork: String? { isQuiet ? nil : stateDescription }
 
     /// The queue, the credits and what each worker runs or holds, on one
     /// line (a stalled run's diagnostics): the queue in its order (the next

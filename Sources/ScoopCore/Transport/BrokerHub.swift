@@ -83,10 +83,8 @@ public final class BrokerHub: Sendable {
     public var peakQueueLength: Int { core.withLock { $0.scheduler.peakQueueLength } }
 
     /// The queue, credits and in-flight futures on one line, or nil when
-    /// nothing is queued or running (see ``BrokerScheduler/stateDescription``).
-    public var outstandingWork: String? {
-        core.withLock { $0.scheduler.isQuiet ? nil : $0.scheduler.stateDescription }
-    }
+    /// nothing is queued or running (see ``BrokerScheduler/outstandingWork``).
+    public var outstandingWork: String? { core.withLock { $0.scheduler.outstandingWork } }
 
     /// Calls `handler` with every `.event` envelope (trace batches) a member sends,
     /// on the thread that delivers it; it must return quickly.

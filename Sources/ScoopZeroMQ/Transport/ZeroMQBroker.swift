@@ -211,7 +211,7 @@ public final class ZeroMQBroker: Sendable {
             }
             // Work still queued or running when the run ends: a body that did
             // not await everything, or a stall (what each worker was owed).
-            if let outstanding = state.withLock({ $0.core.scheduler.isQuiet ? nil : $0.core.scheduler.stateDescription }) {
+            if let outstanding = state.withLock({ $0.core.scheduler.outstandingWork }) {
                 logger.info("broker at shutdown: \(outstanding)")
             }
         }
