@@ -91,3 +91,16 @@ func pattern(size: Int, seed: Int) -> [UInt8] {
 /// A 4-byte big-endian integer and back.
 func encode(_ value: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(value).bigEndian) { Array($0) } }
 func decode(_ bytes: [UInt8]) -> Int { bytes.reduce(0) { $0 << 8 | Int($1) } }
+
+/// Messages whose per-sender sequence numbers (frame 0: sender, frame 1:
+/// sequence) are not in sending order, or missing at the end.
+func outOfOrder(_ messages: [[[UInt8]]], senders: Int, perSender: Int) -> Int {
+    var next = [Int](repeating: 0, count: senders)
+    var outOfOrder = 0
+    for message in messages {
+        let sender = Int(message[0][0])
+        if decode(message[1]) != next[sender] { outOfOrder += 1 }
+        next[sender] = decode(message[1]) + 1
+    }
+    return outOfOrder + next.filter { $0 != perSender }.count
+}

@@ -8,8 +8,9 @@
 ///
 /// ## Threading contract
 /// - ``send(_:)`` may be called from any thread or task, concurrently. It never
-///   blocks and never suspends: it queues the envelope, and envelopes sent by
-///   one thread leave in the order they were sent.
+///   waits for the network and never suspends: it queues the envelope (or
+///   hands it to the transport's library, which queues it; a short lock at
+///   most), and envelopes sent by one thread leave in the order they were sent.
 /// - The delegate is called one call at a time, in arrival order: on the
 ///   transport's I/O thread (ZeroMQ, MPI workers) or on the thread that
 ///   handed the envelope to an in-process hub (``LocalNodeLink``). Delegate methods must return quickly (take a lock,

@@ -2,8 +2,9 @@ import Logging
 import ScoopCore
 import Synchronization
 
-/// A process's link to the ZeroMQ broker: one DEALER socket, owned by a
-/// ``ZMQEventLoop`` thread, whose routing id is the worker id.
+/// A process's link to the ZeroMQ broker: one DEALER socket whose routing id
+/// is the worker id, sent on by the calling thread and read by a reader
+/// thread (a ``DirectSendSocket``).
 ///
 /// The join handshake carries the protocol version and the binary's build
 /// identity; the broker answers `welcome` (then every shared constant set so
@@ -13,7 +14,8 @@ import Synchronization
 /// client: encrypted, and only a broker holding the server's secret key can
 /// talk to it.
 ///
-/// Threading: see ``NodeTransport``. Envelopes are delivered on the loop thread.
+/// Threading: see ``NodeTransport``. ``send(_:)`` hands the message to libzmq
+/// on the calling thread; envelopes are delivered on the reader thread.
 public final class ZeroMQNodeTransport: NodeTransport {
     public let kind = TransportKind.zeromq
     public let workerID: WorkerID
@@ -30,8 +32,7 @@ public final class ZeroMQNodeTransport: NodeTransport {
 
     private struct State {
         var context: ZMQContext?
-        var loop: ZMQEventLoop?
-        var socket: ZMQSocketHandle?
+        var link: DirectSendSocket?
         var delegate: (any NodeTransportDelegate)?
         var joined = false
         var closed = false
@@ -64,7 +65,6 @@ public final class ZeroMQNodeTransport: NodeTransport {
 
     public func start(delegate: any NodeTransportDelegate) async throws {
         let context = try ZMQContext()
-        let loop = try ZMQEventLoop(name: "scoop-worker-\(workerID.rawValue)", logger: logger)
         let socket = try ZMQSocket(context: context, type: .dealer)
         try socket.set(.routingID(PeerIdentity.bytes(of: workerID)))
         try socket.set(.linger(.milliseconds(2000)))
@@ -75,11 +75,12 @@ public final class ZeroMQNodeTransport: NodeTransport {
             try socket.set(.curveSecretKey(Array(curve.client.secretKey.utf8)))
         }
         try socket.connect(brokerEndpoint)
-        let handle = loop.addSocket(socket) { [weak self] frames in self?.received(frames) }
+        let link = try DirectSendSocket(socket, name: "scoop-worker-\(workerID.rawValue)", logger: logger) {
+            [weak self] frames in self?.received(frames)
+        }
         state.withLock {
             $0.context = context
-            $0.loop = loop
-            $0.socket = handle
+            $0.link = link
             $0.delegate = delegate
             $0.lastHeard = MonotonicClock.nanoseconds
         }
@@ -102,31 +103,27 @@ public final class ZeroMQNodeTransport: NodeTransport {
     }
 
     public func send(_ envelope: Envelope) {
-        let (loop, socket) = state.withLock { ($0.loop, $0.socket) }
-        guard let loop, let socket else { return }
-        loop.send([envelope.encoded()], on: socket)
+        state.withLock { $0.link }?.send([envelope.encoded()])
     }
 
     /// One ZeroMQ message for all of them (the broker unpacks every message).
     public func send(_ envelopes: [Envelope]) {
         guard !envelopes.isEmpty else { return }
-        let (loop, socket) = state.withLock { ($0.loop, $0.socket) }
-        guard let loop, let socket else { return }
-        loop.send([EnvelopePacker.frame(of: envelopes)], on: socket)
+        state.withLock { $0.link }?.send([EnvelopePacker.frame(of: envelopes)])
     }
 
     public func shutdown() async {
-        let (loop, context, watchdog) = state.withLock { state -> (ZMQEventLoop?, ZMQContext?, Task<Void, Never>?) in
+        let (link, context, watchdog) = state.withLock { state -> (DirectSendSocket?, ZMQContext?, Task<Void, Never>?) in
             state.closed = true
-            defer { state.loop = nil; state.context = nil; state.socket = nil; state.watchdog = nil }
-            return (state.loop, state.context, state.watchdog)
+            defer { state.link = nil; state.context = nil; state.watchdog = nil }
+            return (state.link, state.context, state.watchdog)
         }
         watchdog?.cancel()
-        loop?.shutdown(linger: .milliseconds(2000))
+        link?.shutdown(linger: .milliseconds(2000))
         context?.close()
     }
 
-    // MARK: Receiving (loop thread)
+    // MARK: Receiving (reader thread)
 
     private func received(_ frames: [[UInt8]]) {
         guard frames.count == 1 else {
