@@ -1,10 +1,12 @@
 import Dispatch
+import Foundation
 import Logging
 @testable import ScoopZeroMQ
 import Synchronization
 import Testing
 
-@Suite struct DirectSendSocketTests {
+/// A broken wake-up or shutdown shows as a hang: the time limit turns it into a failure.
+@Suite(.timeLimit(.minutes(1))) struct DirectSendSocketTests {
     /// Replies keep arriving while four threads send: a send that consumes
     /// the descriptor's notice of a reply must wake the reader, or the reply
     /// waits for ever (the collection below would time out short).
@@ -139,5 +141,45 @@ import Testing
         #expect(start.duration(to: clock.now) < .seconds(5))
         #expect(link.backlogCount == 0)
         #expect(!link.send([[1]]))
+    }
+
+    /// A context terminated under a live link stops the reader, which says
+    /// why (the transport then tells its node the link is gone); later sends
+    /// are refused, and empty messages always are.
+    @Test func aTerminatedContextStopsTheReaderAndSaysWhy() async throws {
+        let context = try ZMQContext()
+        let (router, endpoint) = try makeRouter(context, over: .inproc)
+        let (reasons, reasonInbox) = AsyncStream.makeStream(of: String.self)
+        let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-terminated",
+                                        logger: Logger(label: "test"), onUnexpectedStop: { reasonInbox.yield($0) },
+                                        onMessage: { _ in })
+        #expect(!link.send([]))
+        #expect(link.send([Array("hello".utf8)]))
+        router.close()
+        let closed = Atomic<Bool>(false)
+        let closer = Thread { context.close(); closed.store(true, ordering: .releasing) }
+        closer.start()
+        let reason = await collect(reasons, count: 1, timeout: .seconds(10)).first
+        #expect(reason == "the ZeroMQ context was terminated")
+        #expect(await eventually { closed.load(ordering: .acquiring) })
+        #expect(!link.send([Array("late".utf8)]))
+        link.shutdown(linger: .zero)
+    }
+
+    /// A link dropped without ``DirectSendSocket/shutdown(linger:)`` still
+    /// stops its reader and closes its socket: the context can terminate.
+    @Test func aDroppedLinkClosesItsSocket() async throws {
+        let context = try ZMQContext()
+        let (router, endpoint) = try makeRouter(context, over: .inproc)
+        do {
+            let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-dropped",
+                                            logger: Logger(label: "test")) { _ in }
+            #expect(link.send([Array("hello".utf8)]))
+        }
+        router.close()
+        let closed = Atomic<Bool>(false)
+        let closer = Thread { context.close(); closed.store(true, ordering: .releasing) }
+        closer.start()
+        #expect(await eventually { closed.load(ordering: .acquiring) })
     }
 }

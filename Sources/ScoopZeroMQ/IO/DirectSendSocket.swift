@@ -21,11 +21,14 @@ import Synchronization
 ///   blocks on the network: a message that meets the high-water mark is
 ///   queued, every later one queues behind it (one sender's order is kept),
 ///   and the reader sends them when the socket is writable again.
-/// - The reader sleeps in `poll(2)` on the socket's
+/// - The reader sleeps in `zmq_poll` on two raw descriptors, the socket's
 ///   ``ZMQSocket/notificationDescriptor`` and a wake-up descriptor, without
 ///   the mutex. That descriptor is edge-triggered: a sender's call may
 ///   consume the notice of a message that arrived, so after each send the
-///   sender reads the socket's events and wakes the reader if one waits.
+///   sender reads the socket's events and wakes the reader if one waits (a
+///   sender whose call failed wakes it unasked). Under the mutex the reader
+///   takes at most 32 messages and sends at most 64 queued ones per turn,
+///   so a sender waits for the mutex no longer than that.
 /// - `onMessage` runs on the reader thread, outside the mutex, one message
 ///   at a time in arrival order. It must be quick; it may call ``send(_:)``.
 ///
@@ -41,19 +44,25 @@ import Synchronization
 final class DirectSendSocket: Sendable {
     /// Called on the reader thread with each received multipart message.
     typealias MessageHandler = @Sendable ([[UInt8]]) -> Void
+    /// Called once on the reader thread, after the socket closed, when the
+    /// reader stopped without ``shutdown(linger:)`` (why, for the log).
+    typealias StopHandler = @Sendable (String) -> Void
 
     /// The reader thread's name (for `top -H`, `perf` and debuggers).
     let name: String
     private let shared: DirectSendShared
 
     /// Takes the socket (connected or bound, options set) and starts the
-    /// reader thread.
+    /// reader thread. `onUnexpectedStop` hears of a reader that stopped on
+    /// its own (its poll failed, the context was terminated under it): the
+    /// link is gone, and sends are refused from then on.
     init(_ socket: sending ZMQSocket, name: String, logger: Logger,
+         onUnexpectedStop: StopHandler? = nil,
          onMessage: @escaping MessageHandler) throws(ZMQError) {
         self.name = name
         let descriptor = try socket.notificationDescriptor
         let shared = DirectSendShared(socket: socket, descriptor: descriptor, wakeup: try WakeupSignal(),
-                                      logger: logger, onMessage: onMessage)
+                                      logger: logger, onMessage: onMessage, onUnexpectedStop: onUnexpectedStop)
         self.shared = shared
         if let code = DetachedThread.spawn({ shared.runReader(name: name) }) {
             shared.closeWithoutReader()
@@ -96,8 +105,10 @@ final class DirectSendSocket: Sendable {
 /// What the reader thread and the senders share: the socket behind the
 /// mutex, the wake-up descriptor and the stop request.
 final class DirectSendShared: Sendable {
-    /// Messages received before the reader looks at its stop request again.
-    static let receiveBatch = 256
+    /// Messages received, and backlog messages sent, per turn of the reader
+    /// under the mutex: senders wait for it no longer than that.
+    static let receiveBatch = 32
+    static let flushBatch = 64
 
     private struct State {
         /// Nil once closed.
@@ -105,6 +116,8 @@ final class DirectSendShared: Sendable {
         /// Messages that met the high-water mark, oldest first.
         var backlog = FIFO<[[UInt8]]>()
         var stopLinger: Duration?
+        /// Why the reader stopped when nobody asked it to.
+        var unexpectedStop: String?
     }
 
     /// `State` holds a socket, which is not `Sendable`: it is only ever
@@ -114,16 +127,18 @@ final class DirectSendShared: Sendable {
     private let wakeup: WakeupSignal
     private let logger: Logger
     private let onMessage: DirectSendSocket.MessageHandler
+    private let onUnexpectedStop: DirectSendSocket.StopHandler?
     private let readerThread = Atomic<UInt>(0)
     private let exited = DispatchSemaphore(value: 0)
 
     init(socket: sending ZMQSocket, descriptor: Int32, wakeup: WakeupSignal, logger: Logger,
-         onMessage: @escaping DirectSendSocket.MessageHandler) {
+         onMessage: @escaping DirectSendSocket.MessageHandler, onUnexpectedStop: DirectSendSocket.StopHandler?) {
         self.state = Mutex(State(socket: socket))
         self.descriptor = descriptor
         self.wakeup = wakeup
         self.logger = logger
         self.onMessage = onMessage
+        self.onUnexpectedStop = onUnexpectedStop
     }
 
     var isOnReaderThread: Bool { readerThread.load(ordering: .acquiring) == scoop_thread_self() }
@@ -133,38 +148,37 @@ final class DirectSendShared: Sendable {
     // MARK: Senders (any thread)
 
     func send(_ frames: [[UInt8]]) -> Bool {
-        enum Outcome { case refused, sent(wakeReader: Bool), failed(ZMQError) }
-        let outcome: Outcome = state.withLock { state in
-            guard state.stopLinger == nil, let socket = state.socket else { return .refused }
+        // A message needs a frame: refused here, it could never leave the backlog.
+        guard !frames.isEmpty else { return false }
+        let (accepted, failure, wakeReader): (Bool, ZMQError?, Bool) = state.withLock { state in
+            guard state.stopLinger == nil, let socket = state.socket else { return (false, nil, false) }
             guard state.backlog.isEmpty else {
                 // The reader waits for the socket to be writable: stay behind the others.
                 state.backlog.append(frames)
-                return .sent(wakeReader: false)
+                return (true, nil, false)
             }
+            let accepted: Bool
             do throws(ZMQError) {
                 if !(try socket.send(frames: frames, dontWait: true)) { state.backlog.append(frames) }
-                // The send may have consumed the descriptor's notice of a
-                // message that arrived (or of room to write): pass it on.
-                let events = try socket.pendingEvents
-                let wake = events.contains(.readable) || (!state.backlog.isEmpty && events.contains(.writable))
-                return .sent(wakeReader: wake)
+                accepted = true
             } catch {
-                return .failed(error)
+                // The reader reads the socket's events next: a failed call
+                // may have consumed a notice too, and a terminated context
+                // must reach it.
+                return (false, error, true)
             }
+            // The send may have consumed the descriptor's notice of a message
+            // that arrived (or of room to write): pass it on. If the events
+            // cannot be read, the reader reads them.
+            guard let events = try? socket.pendingEvents else { return (accepted, nil, true) }
+            let wake = events.contains(.readable) || (!state.backlog.isEmpty && events.contains(.writable))
+            return (accepted, nil, wake)
         }
-        switch outcome {
-        case .refused:
-            return false
-        case .sent(let wakeReader):
-            if wakeReader { wakeup.signal() }
-            return true
-        case .failed(let error):
-            if !error.isTerminated {
-                logger.error("ZeroMQ send failed: message dropped", metadata: ["error": "\(error)"])
-            }
-            wakeup.signal()  // let the reader see a terminated context
-            return false
+        if wakeReader { wakeup.signal() }
+        if let failure, !failure.isTerminated {
+            logger.error("ZeroMQ send failed: message dropped", metadata: ["error": "\(failure)"])
         }
+        return accepted
     }
 
     // MARK: Reader thread
@@ -189,13 +203,18 @@ final class DirectSendShared: Sendable {
                 _ = try poller.poll(timeout: nil)
             } catch {
                 logger.critical("ZeroMQ reader stops", metadata: ["error": "\(error)"])
+                state.withLock { state in
+                    if state.stopLinger == nil { state.unexpectedStop = "zmq_poll failed: \(error)" }
+                }
                 break
             }
             if poller.events(at: wakeIndex).contains(.readable) { wakeup.drain() }
         }
         close(linger: linger)
+        let unexpected = state.withLock { $0.unexpectedStop }
         readerThread.store(0, ordering: .releasing)  // thread ids are reused
         exited.signal()
+        if let unexpected { onUnexpectedStop?(unexpected) }
     }
 
     /// Under the mutex: receives what has arrived (up to a batch), then sends
@@ -207,38 +226,61 @@ final class DirectSendShared: Sendable {
             guard let socket = state.socket else { return ([], state.stopLinger ?? .zero, false) }
             if let stop = state.stopLinger { return ([], stop, false) }
             var messages: [[[UInt8]]] = []
+            var flushed = Self.flushBatch
             do throws(ZMQError) {
                 while messages.count < Self.receiveBatch, let message = try socket.receiveMultipart(dontWait: true) {
                     messages.append(message)
                 }
-                if !state.backlog.isEmpty, try socket.pendingEvents.contains(.writable) {
-                    try Self.flush(&state.backlog, on: socket)
-                }
-                // The last call on the socket: every call before it may have
-                // consumed the descriptor's notice of a message or of room
-                // to write, and anything later signals the descriptor anew.
-                // So sleep only if this says there is nothing to do.
-                let events = try socket.pendingEvents
-                let more = messages.count == Self.receiveBatch || events.contains(.readable)
-                    || (!state.backlog.isEmpty && events.contains(.writable))
-                return (messages, nil, more)
             } catch {
-                if error.isTerminated {
-                    state.stopLinger = .zero
-                    return (messages, .zero, false)
-                }
+                if error.isTerminated { return stopAfterTermination(&state, messages) }
                 logger.error("ZeroMQ receive failed", metadata: ["error": "\(error)"])
+            }
+            if !state.backlog.isEmpty, (try? socket.pendingEvents)?.contains(.writable) == true {
+                flushed = flush(&state.backlog, on: socket)
+            }
+            // The last call on the socket: every call before it may have
+            // consumed the descriptor's notice of a message or of room to
+            // write, and anything later signals the descriptor anew. So
+            // sleep only if this says there is nothing to do (or cannot
+            // say: then the descriptor is all there is to wait on).
+            let events: ZMQPollEvents
+            do throws(ZMQError) {
+                events = try socket.pendingEvents
+            } catch {
+                if error.isTerminated { return stopAfterTermination(&state, messages) }
                 return (messages, nil, false)
             }
+            let more = messages.count == Self.receiveBatch || flushed == Self.flushBatch
+                || events.contains(.readable) || (!state.backlog.isEmpty && events.contains(.writable))
+            return (messages, nil, more)
         }
     }
 
-    /// Sends backlog messages in order until one would block.
-    private static func flush(_ backlog: inout FIFO<[[UInt8]]>, on socket: ZMQSocket) throws(ZMQError) {
-        while let message = backlog.first {
-            guard try socket.send(frames: message, dontWait: true) else { return }
+    /// The context was terminated: deliver what came, then stop.
+    private func stopAfterTermination(_ state: inout State, _ messages: [[[UInt8]]])
+        -> (messages: [[[UInt8]]], stop: Duration?, more: Bool) {
+        if state.stopLinger == nil { state.unexpectedStop = "the ZeroMQ context was terminated" }
+        state.stopLinger = state.stopLinger ?? .zero
+        return (messages, state.stopLinger, false)
+    }
+
+    /// Sends backlog messages in order until one would block, at most
+    /// `limit`; returns how many left the backlog. A message libzmq refuses
+    /// for good is dropped and logged (it would hold up every later one).
+    @discardableResult
+    private func flush(_ backlog: inout FIFO<[[UInt8]]>, on socket: ZMQSocket, limit: Int = flushBatch) -> Int {
+        var count = 0
+        while count < limit, let message = backlog.first {
+            do throws(ZMQError) {
+                guard try socket.send(frames: message, dontWait: true) else { return count }
+            } catch {
+                if error.isTerminated { return count }
+                logger.error("ZeroMQ send failed: queued message dropped", metadata: ["error": "\(error)"])
+            }
             backlog.removeFirst()
+            count += 1
         }
+        return count
     }
 
     /// Sends what fits, drops the rest, closes the socket.
@@ -246,7 +288,7 @@ final class DirectSendShared: Sendable {
         let unsent = state.withLock { state -> Int in
             state.stopLinger = state.stopLinger ?? linger
             guard let socket = state.socket else { return 0 }
-            try? Self.flush(&state.backlog, on: socket)
+            flush(&state.backlog, on: socket, limit: .max)
             let unsent = state.backlog.count
             state.backlog = FIFO()
             try? socket.set(.linger(linger))

@@ -75,9 +75,10 @@ public final class ZeroMQNodeTransport: NodeTransport {
             try socket.set(.curveSecretKey(Array(curve.client.secretKey.utf8)))
         }
         try socket.connect(brokerEndpoint)
-        let link = try DirectSendSocket(socket, name: "scoop-worker-\(workerID.rawValue)", logger: logger) {
-            [weak self] frames in self?.received(frames)
-        }
+        let link = try DirectSendSocket(
+            socket, name: "scoop-worker-\(workerID.rawValue)", logger: logger,
+            onUnexpectedStop: { [weak self] reason in self?.linkStopped(reason) },
+            onMessage: { [weak self] frames in self?.received(frames) })
         state.withLock {
             $0.context = context
             $0.link = link
@@ -119,6 +120,9 @@ public final class ZeroMQNodeTransport: NodeTransport {
             return (state.link, state.context, state.watchdog)
         }
         watchdog?.cancel()
+        // Not on the reader thread (this is async, and the reader runs no
+        // tasks): the link's shutdown waits for the reader, so the socket is
+        // closed before the context's close waits for it.
         link?.shutdown(linger: .milliseconds(2000))
         context?.close()
     }
@@ -164,6 +168,17 @@ public final class ZeroMQNodeTransport: NodeTransport {
                 }
             }
         }
+    }
+
+    /// The link's reader stopped on its own: nothing more can arrive.
+    private func linkStopped(_ reason: String) {
+        let delegate = state.withLock { state -> (any NodeTransportDelegate)? in
+            guard !state.closed else { return nil }
+            state.closed = true
+            return state.delegate
+        }
+        handshake.fail(ZeroMQTransportError.linkFailed(reason))
+        delegate?.transportClosed(reason: "the link to the broker at \(brokerEndpoint) failed: \(reason)")
     }
 
     /// Counts a message from the broker that is dropped; logs a few a second at most.
@@ -220,6 +235,7 @@ public enum ZeroMQTransportError: Error, CustomStringConvertible, Equatable {
     case brokerUnreachable(endpoint: String, after: Duration, withKeys: Bool)
     case refused(String)
     case badEnvironment(String)
+    case linkFailed(String)
 
     public var description: String {
         switch self {
@@ -231,6 +247,8 @@ public enum ZeroMQTransportError: Error, CustomStringConvertible, Equatable {
             "the broker refused this process: \(reason)"
         case .badEnvironment(let detail):
             "cannot join the pool: \(detail)"
+        case .linkFailed(let reason):
+            "the link to the broker failed: \(reason)"
         }
     }
 }

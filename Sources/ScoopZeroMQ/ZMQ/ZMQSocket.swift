@@ -4,9 +4,10 @@ import CZeroMQ
 ///
 /// **Threading contract:** libzmq sockets are not thread-safe, so this class is
 /// not `Sendable`: one thread at a time uses it. To hand it to another thread
-/// (as ``ZMQEventLoop/addSocket(_:onMessage:onSendFailure:)`` does), give up
-/// every reference; the hand-off goes through a lock, which is the full memory
-/// barrier libzmq asks for when a socket migrates.
+/// (as ``ZMQEventLoop/addSocket(_:onMessage:onSendFailure:)`` does), or to
+/// share it between threads behind a mutex (as `DirectSendSocket` does), give
+/// up every reference; the lock is the full memory barrier libzmq asks for
+/// when a socket migrates.
 ///
 /// ```swift
 /// let router = try ZMQSocket(context: context, type: .router)
@@ -130,5 +131,5 @@ public final class ZMQSocket {
     }
 }
 
-@available(*, unavailable, message: "libzmq sockets are not thread-safe; hand them to a ZMQEventLoop instead")
+@available(*, unavailable, message: "libzmq sockets are not thread-safe; hand them to a ZMQEventLoop (or a DirectSendSocket) instead")
 extension ZMQSocket: Sendable {}
