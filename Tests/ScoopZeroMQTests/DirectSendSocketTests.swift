@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 @testable import ScoopZeroMQ
@@ -34,7 +33,7 @@ import Testing
         let (replies, inbox) = AsyncStream.makeStream(of: [[UInt8]].self)
         let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-direct",
                                         logger: Logger(label: "test")) { inbox.yield($0) }
-        DispatchQueue.concurrentPerform(iterations: senders) { sender in
+        await onThreads(senders) { sender in
             for sequence in 0..<perSender {
                 #expect(link.send([[UInt8(sender)], encode(sequence)]))
             }
@@ -64,7 +63,7 @@ import Testing
         try dealer.set(.sendHighWaterMark(10))
         let link = try DirectSendSocket(dealer, name: "test-backlog", logger: Logger(label: "test")) { _ in }
 
-        DispatchQueue.concurrentPerform(iterations: senders) { sender in
+        await onThreads(senders) { sender in
             for sequence in 0..<perSender {
                 #expect(link.send([[UInt8(sender)], encode(sequence), payload]))
             }

@@ -104,3 +104,22 @@ func outOfOrder(_ messages: [[[UInt8]]], senders: Int, perSender: Int) -> Int {
     }
     return outOfOrder + next.filter { $0 != perSender }.count
 }
+
+/// Runs `body(index)` on `count` new threads and waits for all of them:
+/// threads of their own, so that the test never blocks a thread of Swift's
+/// cooperative pool (two on a two-core machine), which every test of the
+/// process shares.
+func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
+    let (done, finished) = AsyncStream.makeStream(of: Void.self)
+    for index in 0..<count {
+        Thread {
+            body(index)
+            finished.yield()
+        }.start()
+    }
+    var remaining = count
+    for await _ in done {
+        remaining -= 1
+        if remaining == 0 { break }
+    }
+}
