@@ -39,7 +39,11 @@ extension ZMQSocket {
             let raw = try open(operation)
             var events: Int32 = 0
             var size = MemoryLayout<Int32>.size
-            if zmq_getsockopt(raw, ZMQ_EVENTS, &events, &size) != 0 { throw ZMQError.last(operation) }
+            // Processing libzmq's commands may be interrupted by a signal: ask again.
+            while zmq_getsockopt(raw, ZMQ_EVENTS, &events, &size) != 0 {
+                let error = ZMQError.last(operation)
+                if error.code != ZMQError.interrupted { throw error }
+            }
             return ZMQPollEvents(rawValue: Int16(truncatingIfNeeded: events))
         }
     }
