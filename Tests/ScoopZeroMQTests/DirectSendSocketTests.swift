@@ -4,7 +4,8 @@ import Logging
 import Synchronization
 import Testing
 
-/// A broken wake-up or shutdown shows as a hang: the time limit turns it into a failure.
+/// A broken wake-up shows as a hang of the reader: the collections time out
+/// short and fail; the time limit marks a test that never ends.
 @Suite(.timeLimit(.minutes(1))) struct DirectSendSocketTests {
     /// Replies keep arriving while four threads send: a send that consumes
     /// the descriptor's notice of a reply must wake the reader, or the reply
@@ -180,5 +181,31 @@ import Testing
         let closer = Thread { context.close(); closed.store(true, ordering: .releasing) }
         closer.start()
         #expect(await eventually { closed.load(ordering: .acquiring) })
+    }
+
+    /// With nothing to do the reader sleeps in `zmq_poll` (a reader that
+    /// never sleeps spins a core and can no longer miss a wake-up, which
+    /// would hide the bugs the tests above look for).
+    @Test func anIdleReaderSleeps() async throws {
+        let context = try ZMQContext()
+        let (router, endpoint) = try makeRouter(context, over: .tcp)
+        let echoLoop = try ZMQEventLoop(name: "test-idle-echo")
+        let echoHandle = Mutex<ZMQSocketHandle?>(nil)
+        let handle = echoLoop.addSocket(router) { message in
+            if let handle = echoHandle.withLock({ $0 }) { echoLoop.send(message, on: handle) }
+        }
+        echoHandle.withLock { $0 = handle }
+        let (replies, inbox) = AsyncStream.makeStream(of: [[UInt8]].self)
+        let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-idle",
+                                        logger: Logger(label: "test")) { inbox.yield($0) }
+        #expect(await eventually { link.readerSleeps >= 1 })
+        let before = link.readerSleeps
+        #expect(link.send([Array("hello".utf8)]))
+        #expect(await collect(replies, count: 1, timeout: .seconds(10)).count == 1)
+        // Woken by the reply, it read it and went back to sleep.
+        #expect(await eventually { link.readerSleeps > before })
+        link.shutdown(linger: .zero)
+        echoLoop.shutdown()
+        context.close()
     }
 }

@@ -100,6 +100,10 @@ final class DirectSendSocket: Sendable {
 
     /// Messages waiting for the high-water mark (tests, diagnostics).
     var backlogCount: Int { shared.backlogCount }
+
+    /// Times the reader went to sleep waiting for news (tests: an idle link
+    /// sleeps once, a spinning one never does).
+    var readerSleeps: Int { shared.sleeps.load(ordering: .relaxed) }
 }
 
 /// What the reader thread and the senders share: the socket behind the
@@ -118,6 +122,8 @@ final class DirectSendShared: Sendable {
         var stopLinger: Duration?
         /// Why the reader stopped when nobody asked it to.
         var unexpectedStop: String?
+        /// Whether ``DirectSendShared/requestStop(linger:)`` was called.
+        var stopRequested = false
     }
 
     /// `State` holds a socket, which is not `Sendable`: it is only ever
@@ -129,6 +135,8 @@ final class DirectSendShared: Sendable {
     private let onMessage: DirectSendSocket.MessageHandler
     private let onUnexpectedStop: DirectSendSocket.StopHandler?
     private let readerThread = Atomic<UInt>(0)
+    /// Times the reader went to sleep in `zmq_poll` (tests: an idle link must sleep, not spin).
+    let sleeps = Atomic<Int>(0)
     private let exited = DispatchSemaphore(value: 0)
 
     init(socket: sending ZMQSocket, descriptor: Int32, wakeup: WakeupSignal, logger: Logger,
@@ -199,6 +207,7 @@ final class DirectSendShared: Sendable {
             }
             // A full batch, or news the socket reported: look again without sleeping.
             if more { continue }
+            sleeps.add(1, ordering: .relaxed)
             do {
                 _ = try poller.poll(timeout: nil)
             } catch {
@@ -211,7 +220,8 @@ final class DirectSendShared: Sendable {
             if poller.events(at: wakeIndex).contains(.readable) { wakeup.drain() }
         }
         close(linger: linger)
-        let unexpected = state.withLock { $0.unexpectedStop }
+        // Not reported when a shutdown was asked for meanwhile.
+        let unexpected = state.withLock { state in state.unexpectedStop.flatMap { state.stopRequested ? nil : $0 } }
         readerThread.store(0, ordering: .releasing)  // thread ids are reused
         exited.signal()
         if let unexpected { onUnexpectedStop?(unexpected) }
@@ -226,14 +236,19 @@ final class DirectSendShared: Sendable {
             guard let socket = state.socket else { return ([], state.stopLinger ?? .zero, false) }
             if let stop = state.stopLinger { return ([], stop, false) }
             var messages: [[[UInt8]]] = []
-            var flushed = Self.flushBatch
+            var flushed = 0
             do throws(ZMQError) {
                 while messages.count < Self.receiveBatch, let message = try socket.receiveMultipart(dontWait: true) {
                     messages.append(message)
                 }
             } catch {
                 if error.isTerminated { return stopAfterTermination(&state, messages) }
-                logger.error("ZeroMQ receive failed", metadata: ["error": "\(error)"])
+                // No other receive error is expected of a DEALER; retrying one
+                // that persists would spin. The link is gone: say so and stop.
+                logger.critical("ZeroMQ receive failed: the reader stops", metadata: ["error": "\(error)"])
+                state.unexpectedStop = state.unexpectedStop ?? "zmq_msg_recv failed: \(error)"
+                state.stopLinger = state.stopLinger ?? .zero
+                return (messages, state.stopLinger, false)
             }
             if !state.backlog.isEmpty, (try? socket.pendingEvents)?.contains(.writable) == true {
                 flushed = flush(&state.backlog, on: socket)
@@ -312,6 +327,7 @@ final class DirectSendShared: Sendable {
     /// Later sends are refused; the reader closes the socket and ends.
     func requestStop(linger: Duration) {
         let first = state.withLock { state -> Bool in
+            state.stopRequested = true
             guard state.stopLinger == nil else { return false }
             state.stopLinger = linger
             return true

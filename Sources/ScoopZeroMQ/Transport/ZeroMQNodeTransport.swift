@@ -175,7 +175,8 @@ public final class ZeroMQNodeTransport: NodeTransport {
         let delegate = state.withLock { state -> (any NodeTransportDelegate)? in
             guard !state.closed else { return nil }
             state.closed = true
-            return state.delegate
+            // Before the welcome, `start` reports it (the handshake fails below).
+            return state.joined ? state.delegate : nil
         }
         handshake.fail(ZeroMQTransportError.linkFailed(reason))
         delegate?.transportClosed(reason: "the link to the broker at \(brokerEndpoint) failed: \(reason)")
@@ -214,7 +215,10 @@ public final class ZeroMQNodeTransport: NodeTransport {
                     guard !state.closed else { return (false, nil) }
                     let current = MonotonicClock.nanoseconds
                     if suspended { state.lastHeard = current }
-                    return (current > state.lastHeard && current - state.lastHeard > limit, state.delegate)
+                    let silent = current > state.lastHeard && current - state.lastHeard > limit
+                    // Closed once: a link that fails meanwhile does not report it again.
+                    if silent { state.closed = true }
+                    return (silent, state.delegate)
                 }
                 if suspended {
                     self.logger.warning("this process was suspended or starved for longer than \(self.heartbeat.timeout): waiting one more timeout for the broker")

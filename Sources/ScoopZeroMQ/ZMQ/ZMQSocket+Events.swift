@@ -39,10 +39,13 @@ extension ZMQSocket {
             let raw = try open(operation)
             var events: Int32 = 0
             var size = MemoryLayout<Int32>.size
-            // Processing libzmq's commands may be interrupted by a signal: ask again.
+            // Processing libzmq's commands may be interrupted by a signal: ask
+            // again, a few times (a forked child's socket answers EINTR for ever).
+            var attempts = 0
             while zmq_getsockopt(raw, ZMQ_EVENTS, &events, &size) != 0 {
                 let error = ZMQError.last(operation)
-                if error.code != ZMQError.interrupted { throw error }
+                attempts += 1
+                if error.code != ZMQError.interrupted || attempts >= 8 { throw error }
             }
             return ZMQPollEvents(rawValue: Int16(truncatingIfNeeded: events))
         }
