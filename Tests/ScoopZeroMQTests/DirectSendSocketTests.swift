@@ -15,21 +15,7 @@ import Testing
         let senders = 4
         let perSender = 2_500
         let context = try ZMQContext()
-        let echoLoop = try ZMQEventLoop(name: "test-echo")
-        // A ROUTER drops what meets its high-water mark: no limit (set
-        // before binding: a bound socket's pipes take its options then), so
-        // that only a reader that missed a wake-up can lose a reply.
-        let router = try ZMQSocket(context: context, type: .router)
-        try router.set(.linger(.zero))
-        try router.set(.sendHighWaterMark(0))
-        try router.set(.receiveHighWaterMark(0))
-        try router.bind(transport.bindEndpoint())
-        let endpoint = try router.lastEndpoint
-        let echoHandle = Mutex<ZMQSocketHandle?>(nil)
-        let handle = echoLoop.addSocket(router) { message in
-            if let handle = echoHandle.withLock({ $0 }) { echoLoop.send(message, on: handle) }
-        }
-        echoHandle.withLock { $0 = handle }
+        let (echoLoop, endpoint) = try startEcho(context, over: transport)
 
         let (replies, inbox) = AsyncStream.makeStream(of: [[UInt8]].self)
         let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-direct",
@@ -188,13 +174,7 @@ import Testing
     /// would hide the bugs the tests above look for).
     @Test func anIdleReaderSleeps() async throws {
         let context = try ZMQContext()
-        let (router, endpoint) = try makeRouter(context, over: .tcp)
-        let echoLoop = try ZMQEventLoop(name: "test-idle-echo")
-        let echoHandle = Mutex<ZMQSocketHandle?>(nil)
-        let handle = echoLoop.addSocket(router) { message in
-            if let handle = echoHandle.withLock({ $0 }) { echoLoop.send(message, on: handle) }
-        }
-        echoHandle.withLock { $0 = handle }
+        let (echoLoop, endpoint) = try startEcho(context, over: .tcp)
         let (replies, inbox) = AsyncStream.makeStream(of: [[UInt8]].self)
         let link = try DirectSendSocket(try makeDealer(context, connectedTo: endpoint), name: "test-idle",
                                         logger: Logger(label: "test")) { inbox.yield($0) }
@@ -207,5 +187,25 @@ import Testing
         link.shutdown(linger: .zero)
         echoLoop.shutdown()
         context.close()
+    }
+
+    /// A ROUTER on its own event loop that sends every message back, and its
+    /// endpoint. No high-water mark (set before binding: a bound socket's
+    /// pipes take its options then): a ROUTER drops what meets it, and only
+    /// a reader that missed a wake-up may lose a reply here.
+    private func startEcho(_ context: ZMQContext, over transport: TestTransport) throws -> (ZMQEventLoop, String) {
+        let loop = try ZMQEventLoop(name: "test-echo")
+        let router = try ZMQSocket(context: context, type: .router)
+        try router.set(.linger(.zero))
+        try router.set(.sendHighWaterMark(0))
+        try router.set(.receiveHighWaterMark(0))
+        try router.bind(transport.bindEndpoint())
+        let endpoint = try router.lastEndpoint
+        let slot = Mutex<ZMQSocketHandle?>(nil)
+        let handle = loop.addSocket(router) { message in
+            if let handle = slot.withLock({ $0 }) { loop.send(message, on: handle) }
+        }
+        slot.withLock { $0 = handle }
+        return (loop, endpoint)
     }
 }
