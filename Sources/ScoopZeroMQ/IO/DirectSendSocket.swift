@@ -48,18 +48,16 @@ final class DirectSendSocket: Sendable {
     /// reader stopped without ``shutdown(linger:)`` (why, for the log).
     typealias StopHandler = @Sendable (String) -> Void
 
-    /// The reader thread's name (for `top -H`, `perf` and debuggers).
-    let name: String
     private let shared: DirectSendShared
 
     /// Takes the socket (connected or bound, options set) and starts the
-    /// reader thread. `onUnexpectedStop` hears of a reader that stopped on
+    /// reader thread, named `name` (for `top -H`, `perf` and debuggers).
+    /// `onUnexpectedStop` hears of a reader that stopped on
     /// its own (its poll failed, the context was terminated under it): the
     /// link is gone, and sends are refused from then on.
     init(_ socket: sending ZMQSocket, name: String, logger: Logger,
          onUnexpectedStop: StopHandler? = nil,
          onMessage: @escaping MessageHandler) throws(ZMQError) {
-        self.name = name
         let descriptor = try socket.notificationDescriptor
         let shared = DirectSendShared(socket: socket, descriptor: descriptor, wakeup: try WakeupSignal(),
                                       logger: logger, onMessage: onMessage, onUnexpectedStop: onUnexpectedStop)
@@ -120,10 +118,9 @@ final class DirectSendShared: Sendable {
         /// Messages that met the high-water mark, oldest first.
         var backlog = FIFO<[[UInt8]]>()
         var stopLinger: Duration?
-        /// Why the reader stopped when nobody asked it to.
+        /// Why the reader stopped when nobody asked it to (cleared by a
+        /// later ``DirectSendShared/requestStop(linger:)``).
         var unexpectedStop: String?
-        /// Whether ``DirectSendShared/requestStop(linger:)`` was called.
-        var stopRequested = false
     }
 
     /// `State` holds a socket, which is not `Sendable`: it is only ever
@@ -212,16 +209,13 @@ final class DirectSendShared: Sendable {
                 _ = try poller.poll(timeout: nil)
             } catch {
                 logger.critical("ZeroMQ reader stops", metadata: ["error": "\(error)"])
-                state.withLock { state in
-                    if state.stopLinger == nil { state.unexpectedStop = "zmq_poll failed: \(error)" }
-                }
+                _ = state.withLock { Self.stopOnItsOwn(&$0, because: "zmq_poll failed: \(error)") }
                 break
             }
             if poller.events(at: wakeIndex).contains(.readable) { wakeup.drain() }
         }
         close(linger: linger)
-        // Not reported when a shutdown was asked for meanwhile.
-        let unexpected = state.withLock { state in state.unexpectedStop.flatMap { state.stopRequested ? nil : $0 } }
+        let unexpected = state.withLock { $0.unexpectedStop }
         readerThread.store(0, ordering: .releasing)  // thread ids are reused
         exited.signal()
         if let unexpected { onUnexpectedStop?(unexpected) }
@@ -242,13 +236,11 @@ final class DirectSendShared: Sendable {
                     messages.append(message)
                 }
             } catch {
-                if error.isTerminated { return stopAfterTermination(&state, messages) }
+                if error.isTerminated { return (messages, Self.stopOnItsOwn(&state, because: Self.terminated), false) }
                 // No other receive error is expected of a DEALER; retrying one
                 // that persists would spin. The link is gone: say so and stop.
                 logger.critical("ZeroMQ receive failed: the reader stops", metadata: ["error": "\(error)"])
-                state.unexpectedStop = state.unexpectedStop ?? "zmq_msg_recv failed: \(error)"
-                state.stopLinger = state.stopLinger ?? .zero
-                return (messages, state.stopLinger, false)
+                return (messages, Self.stopOnItsOwn(&state, because: "zmq_msg_recv failed: \(error)"), false)
             }
             if !state.backlog.isEmpty, (try? socket.pendingEvents)?.contains(.writable) == true {
                 flushed = flush(&state.backlog, on: socket)
@@ -262,7 +254,7 @@ final class DirectSendShared: Sendable {
             do throws(ZMQError) {
                 events = try socket.pendingEvents
             } catch {
-                if error.isTerminated { return stopAfterTermination(&state, messages) }
+                if error.isTerminated { return (messages, Self.stopOnItsOwn(&state, because: Self.terminated), false) }
                 return (messages, nil, false)
             }
             let more = messages.count == Self.receiveBatch || flushed == Self.flushBatch
@@ -271,12 +263,16 @@ final class DirectSendShared: Sendable {
         }
     }
 
-    /// The context was terminated: deliver what came, then stop.
-    private func stopAfterTermination(_ state: inout State, _ messages: [[[UInt8]]])
-        -> (messages: [[[UInt8]]], stop: Duration?, more: Bool) {
-        if state.stopLinger == nil { state.unexpectedStop = "the ZeroMQ context was terminated" }
-        state.stopLinger = state.stopLinger ?? .zero
-        return (messages, state.stopLinger, false)
+    private static let terminated = "the ZeroMQ context was terminated"
+
+    /// The reader must stop though nobody asked it to (unless a stop was
+    /// asked for already: then that one stands): records why, for
+    /// `onUnexpectedStop`. Returns the linger to close with.
+    private static func stopOnItsOwn(_ state: inout State, because reason: String) -> Duration {
+        if let requested = state.stopLinger { return requested }
+        state.unexpectedStop = reason
+        state.stopLinger = .zero
+        return .zero
     }
 
     /// Sends backlog messages in order until one would block, at most
@@ -327,7 +323,7 @@ final class DirectSendShared: Sendable {
     /// Later sends are refused; the reader closes the socket and ends.
     func requestStop(linger: Duration) {
         let first = state.withLock { state -> Bool in
-            state.stopRequested = true
+            state.unexpectedStop = nil  // asked for: not reported as unexpected
             guard state.stopLinger == nil else { return false }
             state.stopLinger = linger
             return true
