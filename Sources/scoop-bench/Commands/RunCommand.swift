@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scoop
+import ScoopCore
 
 #if canImport(Glibc)
 import Glibc
@@ -78,10 +79,12 @@ struct RunCommand: AsyncParsableCommand {
                     reporter.emit(try await Startup.measure())
                 }
                 if !probe {
+                    let hostSteal = HostStealWindow()
                     if warm { try await Warmup.run() }
                     for workload in Workloads.ordered where wants(workload.name) {
                         for _ in 0..<repetitions {
-                            await Self.measure(workload, context: context, reporter: reporter, watchdogSeconds: watchdog)
+                            await Self.measure(workload, context: context, reporter: reporter, hostSteal: hostSteal,
+                                               watchdogSeconds: watchdog)
                         }
                     }
                 }
@@ -107,7 +110,7 @@ struct RunCommand: AsyncParsableCommand {
     /// Runs one workload under its watchdog and prints its line. An error
     /// becomes ok=false; a hang ends the process after printing why.
     static func measure(_ workload: Workload, context: BenchContext, reporter: Reporter,
-                        watchdogSeconds: Double? = nil) async {
+                        hostSteal: HostStealWindow? = nil, watchdogSeconds: Double? = nil) async {
         let name = workload.name
         let limit = watchdogSeconds ?? workload.watchdogSeconds
         let seconds = limit == limit.rounded() ? String(Int(limit)) : String(limit)
@@ -120,10 +123,17 @@ struct RunCommand: AsyncParsableCommand {
             _exit(3)
         }
         defer { watchdog.disarm() }
+        var result: BenchResult
         do {
-            reporter.emit(try await workload.run(context))
+            result = try await workload.run(context)
         } catch {
-            reporter.emit(.failed(name, n: 0, metric: "seconds", error: error))
+            result = .failed(name, n: 0, metric: "seconds", error: error)
         }
+        // How much of the host's CPU time the hypervisor took lately: a number
+        // measured while it took much is not comparable (docs/benchmarks.md).
+        if let steal = hostSteal?.fractionNow() {
+            result.extras.append(("host_steal", .double((steal * 1000).rounded() / 1000)))
+        }
+        reporter.emit(result)
     }
 }

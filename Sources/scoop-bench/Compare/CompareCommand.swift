@@ -119,6 +119,7 @@ struct CompareCommand: ParsableCommand {
 
         let summary = Summary(transports: modes.map(\.transport), samples: samples, rounds: rounds)
         StandardStreams.out(summary.text())
+        if let warning = summary.stealWarning { notes.append(warning) }
         for note in notes { StandardStreams.out("note: \(note)") }
         if let jsonl { try write(raw.joined(separator: "\n") + "\n", to: jsonl) }
         if let svg { try write(SVGChart.render(summary), to: svg) }

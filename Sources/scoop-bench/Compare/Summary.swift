@@ -63,7 +63,32 @@ struct Summary: Sendable {
             cells.append(row.bestPeer.map { "\(NumberFormat.short($0.value)) (\($0.system))" } ?? "")
             rows.append(cells)
         }
+        var steal = ["host steal", "share of CPU time"]
+        steal += transports.map { transport in hostSteal(transport: transport).map(NumberFormat.short) ?? "–" }
+        steal += ["", "", "", ""]
+        rows.append(steal)
         return rows
+    }
+
+    /// The median share of the host's CPU time the hypervisor stole while
+    /// `transport`'s workloads ran (`host_steal` of their lines); nil if unknown.
+    func hostSteal(transport: String? = nil) -> Double? {
+        Self.median(samples.compactMap { sample in
+            guard transport == nil || sample.transport == transport else { return nil }
+            return sample.line["host_steal"]?.number
+        })
+    }
+
+    /// Above this median steal, the hypervisor took enough of the CPUs that
+    /// latencies and efficiencies say more about the host than about the
+    /// transports (a slow hour on a shared VM: round trips several times longer).
+    static let unreliableSteal = 0.05
+
+    /// A warning when the host stole much CPU time during the comparison, else nil.
+    var stealWarning: String? {
+        guard let steal = hostSteal(), steal > Self.unreliableSteal else { return nil }
+        return "the hypervisor stole \(Int((steal * 100).rounded())) % of this host's CPU time during the runs "
+            + "(median host_steal): these medians are not comparable with a quiet host's; run again later"
     }
 
     /// The grid as aligned plain text.
