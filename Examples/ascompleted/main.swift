@@ -8,7 +8,7 @@ let nap = TaskFunction("nap") { (milliseconds: Int) -> Int in
     return milliseconds
 }
 
-try await Pool.run(functions: [nap]) {
+await Pool.main(functions: [nap]) {
     let futures = try [400, 100, 200].map { try Futures.submit(nap, $0) }
     for try await future in Futures.asCompleted(futures, timeout: .seconds(10)) {
         print("finished: \(try await future.value) ms")

@@ -17,7 +17,7 @@ let fib: TaskFunction<Int, Int> = TaskFunction("fib") { (n: Int) -> Int in
 }
 
 let n = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 25
-try await Pool.run(functions: [fib]) {
+await Pool.main(functions: [fib]) {
     let value = try await Futures.submit(fib, n).value
     print("fib(\(n)) = \(value)")
 }

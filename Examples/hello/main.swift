@@ -9,7 +9,7 @@ let helloWorld = TaskFunction("helloWorld") { (value: Int) in
     "Hello World from Future #\(value)"
 }
 
-try await Pool.run(functions: [helloWorld]) {
+await Pool.main(functions: [helloWorld]) {
     let greetings = try await Futures.map(helloWorld, Array(0..<16))
     for greeting in greetings { print(greeting) }
 }

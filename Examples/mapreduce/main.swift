@@ -8,7 +8,7 @@ let add = TaskFunction("add") { (a: Int, b: Int) in a + b }
 let word = TaskFunction("word") { (i: Int) in String(UnicodeScalar(UInt8(97 + i % 26))) }
 let concatenate = TaskFunction("concatenate") { (a: String, b: String) in a + b }
 
-try await Pool.run(functions: [square, add, word, concatenate]) {
+await Pool.main(functions: [square, add, word, concatenate]) {
     let sum = try await Futures.mapReduce(square, add, Array(0..<100_000))
     print("sum of squares below 100000: \(sum)")          // 333328333350000
     let alphabet = try await Futures.mapReduce(word, concatenate, Array(0..<26))

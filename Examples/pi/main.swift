@@ -29,7 +29,7 @@ let countHits = TaskFunction("pi.countHits") { (task: Int, samples: Int) -> Int 
 let add = TaskFunction("pi.add") { (a: Int, b: Int) in a + b }
 
 let tasks = 64, samples = 100_000
-try await Pool.run(functions: [countHits, add]) {
+await Pool.main(functions: [countHits, add]) {
     let hits = try await Futures.map(countHits, Array(0..<tasks), Array(repeating: samples, count: tasks), chunkSize: 1)
         .reduce(0, +)
     let total = tasks * samples

@@ -19,7 +19,7 @@ let step = TaskFunction("step") { (i: Int) -> Int in
 }
 
 let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 100
-try await Pool.run(functions: [step]) {
+await Pool.main(functions: [step]) {
     // Chunks of one: every element is its own future, so the bar moves smoothly.
     let squares = try await Futures.map(step, Array(0..<count), chunkSize: 1)
     print("sum of squares of 0..<\(count) = \(squares.reduce(0, +))")

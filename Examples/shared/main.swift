@@ -9,7 +9,7 @@ let scaled = TaskFunction("scaled") { (index: Int) -> Double in
     return weights[index % weights.count] * Double(index) + offset
 }
 
-try await Pool.run(functions: [scaled]) {
+await Pool.main(functions: [scaled]) {
     try Shared.set("weights", [0.5, 1.0, 2.0])
     try Shared.set("offset", 100.0)
     let values = try await Futures.map(scaled, Array(0..<6))

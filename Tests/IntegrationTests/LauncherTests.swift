@@ -12,6 +12,17 @@ extension Integration {
             #expect(result.stdoutLines == helloLines, "\(result)")
         }
 
+        @Test("a bad SCOOP_* setting ends hello with one clear line and status 1, not a crash report",
+              arguments: [("SCOOP_WORKERS", "abc"), ("SCOOP_LOOKAHEAD", "-1"), ("SCOOP_LOG_LEVEL", "loud")])
+        func badSettingIsReported(name: String, value: String) async throws {
+            let result = try await run(Products.path("hello"), [], environment: TestEnvironment.make([name: value]))
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.isEmpty, "\(result)")
+            #expect(result.stderr.hasPrefix("scoop: error: invalid argument: \(name) must"), "\(result)")
+            #expect(result.stderr.contains("'\(value)'"), "\(result)")
+            #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result)")
+        }
+
         // Three runs each: a launcher that exits before forwarding its
         // workers' last output loses it only now and then.
         @Test("scoop run -n N -- hello prints exactly what hello prints alone", arguments: [1, 2, 4])

@@ -7,7 +7,8 @@ import ScoopCore
 /// Picks the transport from how the process was started and builds its node.
 enum Launch {
     static func makeNode(registry: Registry, options: PoolOptions, environment: ProcessEnvironment) async throws -> Node {
-        LoggingSetup.bootstrapOnce(level: logLevel(options, environment))
+        let level = try logLevel(options, environment)
+        LoggingSetup.bootstrapOnce(level: level)
         var options = options
         options.lookahead = try lookahead(options, environment)
         // One logger per subsystem; the transports tag it with worker@host once they know the id.
@@ -15,7 +16,7 @@ enum Launch {
             : MPIDetection.isUnderMPI(environment.variables) ? "mpi"
             : options.simulatedProcesses != nil ? "simulated" : "threads"
         var logger = Logger(label: "scoop." + subsystem)
-        logger.logLevel = logLevel(options, environment)
+        logger.logLevel = level
         logger[metadataKey: "worker"] = "0@\(environment.hostName)"
 
         if environment["SCOOP_BROKER"] != nil {
@@ -60,8 +61,15 @@ enum Launch {
         return options.lookahead
     }
 
-    static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) -> Logger.Level {
-        environment["SCOOP_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? options.logLevel
+    /// `SCOOP_LOG_LEVEL` (any case), else the option; a misspelt level is
+    /// refused rather than ignored (the user asked for messages).
+    static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Logger.Level {
+        guard let text = environment["SCOOP_LOG_LEVEL"] else { return options.logLevel }
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let known = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ScoopError.invalidArgument("SCOOP_LOG_LEVEL must be one of \(known) (got '\(text)')")
+        }
+        return level
     }
 
     static func startThreads(registry: Registry, options: PoolOptions, environment: ProcessEnvironment,
