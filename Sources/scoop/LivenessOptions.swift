@@ -18,12 +18,28 @@ struct LivenessOptions: ParsableArguments {
 
     func validate() throws {
         let variables = ProcessInfo.processInfo.environment
-        guard resolvedTimeout(variables) > 0 else { throw ValidationError("--heartbeat-timeout must be positive") }
-        guard resolvedInterval(variables) > 0 else { throw ValidationError("--heartbeat-interval must be positive") }
+        // A variable that is set but unreadable is refused, not silently replaced by the default.
+        for (option, name, isSet) in [("seconds", "SCOOP_HEARTBEAT_TIMEOUT", heartbeatTimeout != nil),
+                                      ("seconds", "SCOOP_HEARTBEAT_INTERVAL", heartbeatInterval != nil)] where !isSet {
+            if let text = variables[name], Double(text) == nil {
+                throw ValidationError("\(name) must be a number of \(option) (got '\(text)')")
+            }
+        }
+        if maxWorkerLosses == nil, let text = variables["SCOOP_MAX_WORKER_LOSSES"], Int(text) == nil {
+            throw ValidationError("SCOOP_MAX_WORKER_LOSSES must be a whole number (got '\(text)')")
+        }
+        guard resolvedTimeout(variables) > 0 else {
+            throw ValidationError("--heartbeat-timeout (or SCOOP_HEARTBEAT_TIMEOUT) must be positive")
+        }
+        guard resolvedInterval(variables) > 0 else {
+            throw ValidationError("--heartbeat-interval (or SCOOP_HEARTBEAT_INTERVAL) must be positive")
+        }
         guard resolvedInterval(variables) < resolvedTimeout(variables) else {
             throw ValidationError("the heartbeat interval must be shorter than the heartbeat timeout")
         }
-        guard resolvedMaxWorkerLosses(variables) >= 1 else { throw ValidationError("--max-worker-losses must be at least 1") }
+        guard resolvedMaxWorkerLosses(variables) >= 1 else {
+            throw ValidationError("--max-worker-losses (or SCOOP_MAX_WORKER_LOSSES) must be at least 1")
+        }
     }
 
     /// Seconds of silence before a peer is declared lost.

@@ -23,6 +23,17 @@ extension Integration {
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result)")
         }
 
+        @Test("scoop run refuses an unreadable liveness variable instead of using its default",
+              arguments: [("SCOOP_HEARTBEAT_INTERVAL", "x"), ("SCOOP_HEARTBEAT_TIMEOUT", "10s"), ("SCOOP_MAX_WORKER_LOSSES", "2.5")])
+        func unreadableLivenessVariable(name: String, value: String) async throws {
+            let result = try await scoop(["run", "-n", "1", "--", Products.path("hello")],
+                                         environment: TestEnvironment.make([name: value]))
+            #expect(result.status != 0, "\(result)")
+            #expect(result.stdout.isEmpty, "\(result)")
+            #expect(result.stderr.contains("\(name) must be a"), "\(result)")
+            #expect(result.stderr.contains("(got '\(value)')"), "\(result)")
+        }
+
         // Three runs each: a launcher that exits before forwarding its
         // workers' last output loses it only now and then.
         @Test("scoop run -n N -- hello prints exactly what hello prints alone", arguments: [1, 2, 4])

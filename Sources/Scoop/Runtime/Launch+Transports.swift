@@ -35,12 +35,18 @@ extension Launch {
         } catch {
             throw ScoopError.invalidArgument(error.description)
         }
+        let heartbeat: Heartbeat
+        do {
+            heartbeat = try Heartbeat.fromEnvironment(environment.variables)
+        } catch {
+            throw ScoopError.invalidArgument(error.description)
+        }
         let workerID = WorkerID(rawValue: id)
         var logger = logger
         logger[metadataKey: "worker"] = "\(id)@\(environment.hostName)"
         let transport = ZeroMQNodeTransport(
             brokerEndpoint: broker, workerID: workerID, workerCount: count, hostName: environment.hostName,
-            heartbeat: Heartbeat.fromEnvironment(environment.variables), curve: curve,
+            heartbeat: heartbeat, curve: curve,
             maximumMessageSize: maximumMessageSize, logger: logger)
         // Traced: events go to the broker; the launcher writes the file.
         let tracing = ProcessTracing.requestedPath(environment).map { _ in

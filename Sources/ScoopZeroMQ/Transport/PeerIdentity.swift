@@ -28,15 +28,34 @@ public struct Heartbeat: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    /// From `SCOOP_HEARTBEAT_INTERVAL` and `SCOOP_HEARTBEAT_TIMEOUT` (seconds, decimals allowed).
-    public static func fromEnvironment(_ variables: [String: String]) -> Heartbeat {
+    /// A heartbeat variable that is set but is not a positive number of seconds.
+    public struct Invalid: Error, CustomStringConvertible, Equatable {
+        public let description: String
+    }
+
+    /// From `SCOOP_HEARTBEAT_INTERVAL` and `SCOOP_HEARTBEAT_TIMEOUT` (seconds,
+    /// decimals allowed); the defaults where unset. A value that is set but
+    /// unreadable or not positive is refused, not replaced by the default.
+    ///
+    /// ```swift
+    /// let heartbeat = try Heartbeat.fromEnvironment(["SCOOP_HEARTBEAT_TIMEOUT": "30"])  // interval 1 s, timeout 30 s
+    /// ```
+    public static func fromEnvironment(_ variables: [String: String]) throws(Invalid) -> Heartbeat {
         var heartbeat = Heartbeat()
-        if let text = variables["SCOOP_HEARTBEAT_INTERVAL"], let seconds = Double(text), seconds > 0 {
+        if let seconds = try positiveSeconds("SCOOP_HEARTBEAT_INTERVAL", variables) {
             heartbeat.interval = .milliseconds(Int(seconds * 1000))
         }
-        if let text = variables["SCOOP_HEARTBEAT_TIMEOUT"], let seconds = Double(text), seconds > 0 {
+        if let seconds = try positiveSeconds("SCOOP_HEARTBEAT_TIMEOUT", variables) {
             heartbeat.timeout = .milliseconds(Int(seconds * 1000))
         }
         return heartbeat
+    }
+
+    private static func positiveSeconds(_ name: String, _ variables: [String: String]) throws(Invalid) -> Double? {
+        guard let text = variables[name] else { return nil }
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw Invalid(description: "\(name) must be a positive number of seconds (got '\(text)')")
+        }
+        return seconds
     }
 }
