@@ -185,6 +185,62 @@ import Testing
         #expect(broker.cancel(task(9).futureID) == .unknown)
     }
 
+    @Test func aFutureCancelledWhileItsGiveBackWasOnTheWayIsForgotten() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 0, ahead: 1)
+        #expect(broker.submit(task(1)) == [.init(worker: w1, envelope: task(1, flags: .sentAhead))])
+        // The owner cancels while w1 gives the held future back: the two cross.
+        #expect(broker.cancel(task(1).futureID) == .running(on: w1))
+        #expect(broker.cancelledInFlight == [task(1).futureID])
+        #expect(broker.giveBack(task(1, flags: [.sentAhead, .returned]), from: w1).isEmpty)
+        #expect(broker.queue.isEmpty)
+        #expect(broker.request(from: w2, count: 1).isEmpty)
+        #expect(broker.isQuiet)
+        #expect(broker.cancelledInFlight.isEmpty)
+        // A give-back without a cancel still goes back to the head of the queue.
+        _ = broker.request(from: w1, count: 0, ahead: 1)
+        #expect(broker.submit(task(2)) == [.init(worker: w2, envelope: task(2))])
+        #expect(broker.giveBack(task(2, flags: .returned), from: w2) == [.init(worker: w1, envelope: task(2, flags: .sentAhead))])
+    }
+
+    @Test func aCancelledFutureOnALostWorkerIsNotRequeued() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w1, count: 2)
+        _ = broker.submit(task(1))
+        _ = broker.submit(task(2))
+        _ = broker.cancel(task(1).futureID)
+        let removal = broker.remove(w1)
+        #expect(removal.cancelledDropped == [task(1)])
+        #expect(removal.requeued == [task(2)])
+        #expect(broker.queue.map(\.futureID) == [task(2).futureID])
+        #expect(broker.cancelledInFlight.isEmpty)
+    }
+
+    @Test func aCancelledFutureThatAnswersLeavesNoMark() {
+        var broker = BrokerScheduler()
+        broker.join(w1)
+        _ = broker.request(from: w1, count: 1)
+        _ = broker.submit(task(1))
+        _ = broker.cancel(task(1).futureID)
+        #expect(broker.completed(task(1).futureID) == w1)
+        #expect(broker.cancelledInFlight.isEmpty)
+        #expect(broker.isQuiet)
+    }
+
+    @Test func anOrphanGivenBackAfterItsOwnerWasLostIsNotRunAgain() {
+        var broker = BrokerScheduler()
+        [w1, w2].forEach { broker.join($0) }
+        _ = broker.request(from: w2, count: 1)
+        #expect(broker.submit(task(1, from: w1)) == [.init(worker: w2, envelope: task(1, from: w1))])
+        let removal = broker.remove(w1)
+        #expect(removal.orphansRunning.map(\.future) == [task(1, from: w1).futureID])
+        // w2 gives it back before the broker's cancel reaches it.
+        #expect(broker.giveBack(task(1, from: w1, flags: .returned), from: w2).isEmpty)
+        #expect(broker.isQuiet)
+    }
+
     @Test func peakQueueLengthIsRecorded() {
         var broker = BrokerScheduler()
         for n in 1...5 { _ = broker.submit(task(UInt64(n))) }

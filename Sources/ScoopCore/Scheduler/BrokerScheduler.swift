@@ -51,6 +51,11 @@ public struct BrokerScheduler {
     public private(set) var losses: [FutureID: [WorkerID]] = [:]
     /// Workers removed from the pool: futures they own are orphans.
     public private(set) var departed: Set<WorkerID> = []
+    /// Futures their owner cancelled while they were in flight on a worker
+    /// (the cancel was forwarded there): if that worker gives one back or is
+    /// lost before it answers, the future is forgotten, not run again for
+    /// an owner that no longer waits for it.
+    public private(set) var cancelledInFlight: Set<FutureID> = []
 
     public init() {}
 
@@ -84,6 +89,8 @@ public struct BrokerScheduler {
 
     /// A worker gives back a future it was sent but cannot start now: it
     /// leaves the worker's in-flight table and goes to the head of the queue.
+    /// A future cancelled while in flight there is forgotten instead (see
+    /// ``cancelledInFlight``): the cancel and the give-back crossed.
     public mutating func giveBack(_ task: Envelope, from worker: WorkerID) -> [Dispatch] {
         var task = task
         task.flags.remove(.returned)
@@ -92,6 +99,10 @@ public struct BrokerScheduler {
             location[task.futureID] = nil
             inFlight[worker]?[task.futureID] = nil
             heldAhead.remove(task.futureID)
+        }
+        if cancelledInFlight.remove(task.futureID) != nil {
+            losses[task.futureID] = nil
+            return []
         }
         queue.prepend(task)
         peakQueueLength = max(peakQueueLength, queue.count)
@@ -104,6 +115,7 @@ public struct BrokerScheduler {
     public mutating func completed(_ future: FutureID) -> WorkerID? {
         losses[future] = nil
         heldAhead.remove(future)
+        cancelledInFlight.remove(future)
         guard let worker = location.removeValue(forKey: future) else { return nil }
         inFlight[worker]?[future] = nil
         return worker
@@ -140,7 +152,10 @@ public struct BrokerScheduler {
             losses[future] = nil
             return .removedFromQueue
         }
-        if let worker = location[future] { return .running(on: worker) }
+        if let worker = location[future] {
+            cancelledInFlight.insert(future)
+            return .running(on: worker)
+        }
         return .unknown
     }
 
@@ -172,11 +187,15 @@ public struct BrokerScheduler {
         /// Futures the lost worker had submitted that run on other workers now:
         /// the broker should cancel them there (their results would be dropped).
         public var orphansRunning: [(future: FutureID, worker: WorkerID)] = []
+        /// Futures that were in flight on it after their owner cancelled
+        /// them: forgotten, not re-queued (nobody waits for them).
+        public var cancelledDropped: [Envelope] = []
         /// Queued futures paired with idle workers as a result.
         public var dispatches: [Dispatch] = []
 
         public static func == (a: Removal, b: Removal) -> Bool {
             a.requeued == b.requeued && a.orphansDropped == b.orphansDropped && a.dispatches == b.dispatches
+                && a.cancelledDropped == b.cancelledDropped
                 && a.exhausted.map(\.envelope) == b.exhausted.map(\.envelope)
                 && a.exhausted.map(\.lostWorkers) == b.exhausted.map(\.lostWorkers)
                 && a.orphansRunning.map(\.future) == b.orphansRunning.map(\.future)
@@ -216,7 +235,11 @@ public struct BrokerScheduler {
             }
             if departed.contains(envelope.futureID.owner) {
                 // Submitted by this worker (or one lost before): nobody awaits it.
+                cancelledInFlight.remove(envelope.futureID)
                 removal.orphansDropped.append(envelope)
+                losses[envelope.futureID] = nil
+            } else if cancelledInFlight.remove(envelope.futureID) != nil {
+                removal.cancelledDropped.append(envelope)
                 losses[envelope.futureID] = nil
             } else if let lostOn = losses[envelope.futureID], lostOn.count >= max(1, maxLosses) {
                 removal.exhausted.append((envelope, losses.removeValue(forKey: envelope.futureID) ?? [worker]))
@@ -228,6 +251,8 @@ public struct BrokerScheduler {
         removal.orphansRunning = location.filter { $0.key.owner == worker }
             .map { (future: $0.key, worker: $0.value) }
             .sorted { $0.future < $1.future }
+        // The broker cancels them where they run: one given back is not run again.
+        for orphan in removal.orphansRunning { cancelledInFlight.insert(orphan.future) }
         for envelope in removal.requeued.reversed() { queue.prepend(envelope) }
         peakQueueLength = max(peakQueueLength, queue.count)
         removal.dispatches = match()
