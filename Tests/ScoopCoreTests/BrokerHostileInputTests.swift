@@ -71,6 +71,22 @@ import Testing
         #expect(core.counters.unknownFuture == 11)
     }
 
+    @Test func onlyItsOwnerCancelsAFuture() {
+        var core = pool(workers: 3)
+        let task = Envelope(kind: .task, futureID: FutureID(owner: .origin, sequence: 1), source: .origin)
+        _ = core.receive(task, from: .origin)
+        let dispatched = core.receive(Envelope(kind: .request, source: WorkerID(1), payload: [1, 0, 0, 0]), from: WorkerID(1))
+        #expect(dispatched.map(\.worker) == [WorkerID(1)])
+        // Worker 2 does not own it: its cancel is dropped, not forwarded.
+        #expect(core.receive(Envelope(kind: .cancel, futureID: task.futureID, source: WorkerID(2)), from: WorkerID(2)).isEmpty)
+        #expect(core.counters.unknownFuture == 1)
+        #expect(core.scheduler.cancelledInFlight.isEmpty)
+        // The owner's cancel reaches the worker running it.
+        let forwarded = core.receive(Envelope(kind: .cancel, futureID: task.futureID, source: .origin), from: .origin)
+        #expect(forwarded.map(\.worker) == [WorkerID(1)])
+        #expect(forwarded.map(\.envelope.kind) == [.cancel])
+    }
+
     @Test func aMemberThatKeepsSendingGarbageIsCutOffAndItsFuturesRequeued() {
         var limits = BrokerLimits()
         limits.strikesBeforeCutOff = 3

@@ -137,6 +137,11 @@ public struct BrokerCore {
             constants.append(record)
             return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: envelope) }
         case .cancel:
+            // Only a future's owner cancels it: another peer's cancel would fail (or,
+            // crossing a give-back, drop) a future its owner still awaits.
+            guard envelope.futureID.owner == peer else {
+                return drop(.unknownFuture, "cancel of \(envelope.futureID) from \(peer), which does not own it", from: peer)
+            }
             switch scheduler.cancel(envelope.futureID) {
             case .running(let worker): return [Send(worker: worker, envelope: envelope)]
             case .removedFromQueue: return []
