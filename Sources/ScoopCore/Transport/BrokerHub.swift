@@ -7,10 +7,21 @@ import Synchronization
 /// core from its socket thread instead.
 ///
 /// Thread-safe. Sends are computed under the lock and delivered after it is
-/// released, so a route may feed envelopes straight back into the hub.
+/// released, so a route may feed envelopes straight back into the hub; they
+/// are delivered in the order the core computed them, by one thread at a
+/// time (see ``Outbox``), so that, say, a share request never overtakes a
+/// task the core sent the same worker before it. Routes must not block.
 public final class BrokerHub: Sendable {
     private let core: Mutex<BrokerCore>
     private let routes = Mutex<[WorkerID: @Sendable (Envelope) -> Void]>([:])
+    /// Sends waiting for delivery, in the order the core computed them, and
+    /// whether a thread is delivering. Filled under the core's lock (the
+    /// only nesting: core, then outbox); emptied by the delivering thread.
+    private struct Outbox {
+        var pending: [BrokerCore.Send] = []
+        var delivering = false
+    }
+    private let outbox = Mutex(Outbox())
     private let logger: Logger
     private let memberWaiters = Mutex<[(count: Int, signal: OnceSignal)]>([])
     private let eventHandler = Mutex(EventHandlerSlot())
@@ -31,19 +42,23 @@ public final class BrokerHub: Sendable {
     /// Handles an envelope from `peer`.
     public func receive(_ envelope: Envelope, from peer: WorkerID) {
         if envelope.kind == .event, let handler = eventHandler.withLock({ $0.handler }) { handler(envelope, peer) }
-        let (sends, notices) = core.withLock { core in
-            (core.receive(envelope, from: peer), core.takeNotices())
+        let notices = core.withLock { core in
+            post(core.receive(envelope, from: peer))
+            return core.takeNotices()
         }
         log(notices)
-        deliver(sends)
+        deliverPending()
         if notices.contains(where: { if case .joined = $0 { true } else { false } }) { notifyMemberWaiters() }
     }
 
     /// A member is gone: its futures are re-queued.
     public func remove(_ peer: WorkerID) {
-        let (sends, notices) = core.withLock { core in (core.remove(peer), core.takeNotices()) }
+        let notices = core.withLock { core in
+            post(core.remove(peer))
+            return core.takeNotices()
+        }
         log(notices)
-        deliver(sends)
+        deliverPending()
     }
 
     /// Waits until `count` members have joined (MPI's rank 0 waits for every
@@ -92,15 +107,39 @@ public final class BrokerHub: Sendable {
         eventHandler.withLock { $0.handler = handler }
     }
 
-    private func deliver(_ sends: [BrokerCore.Send]) {
+    /// Queues sends for delivery. Call with the core's lock held: that
+    /// makes the queue's order the order the core computed them in.
+    private func post(_ sends: [BrokerCore.Send]) {
         guard !sends.isEmpty else { return }
-        let table = routes.withLock { $0 }
-        for send in sends {
-            guard let route = table[send.worker] else {
-                logger.warning("no route to worker \(send.worker.rawValue); \(send.envelope.kind) dropped")
-                continue
+        outbox.withLock { $0.pending.append(contentsOf: sends) }
+    }
+
+    /// Delivers what is queued, unless another thread is delivering: that
+    /// one takes these too, after what it took before, so delivery keeps
+    /// the core's order. A route that feeds the hub again (on this thread)
+    /// only queues; this loop delivers that next.
+    private func deliverPending() {
+        let isDeliverer = outbox.withLock { box -> Bool in
+            guard !box.delivering, !box.pending.isEmpty else { return false }
+            box.delivering = true
+            return true
+        }
+        guard isDeliverer else { return }
+        while true {
+            let batch = outbox.withLock { box -> [BrokerCore.Send] in
+                if box.pending.isEmpty { box.delivering = false }
+                defer { box.pending = [] }
+                return box.pending
             }
-            route(send.envelope)
+            if batch.isEmpty { return }
+            let table = routes.withLock { $0 }
+            for send in batch {
+                guard let route = table[send.worker] else {
+                    logger.warning("no route to worker \(send.worker.rawValue); \(send.envelope.kind) dropped")
+                    continue
+                }
+                route(send.envelope)
+            }
         }
     }
 
