@@ -43,8 +43,20 @@ struct CompareCommand: ParsableCommand {
     @Flag(help: "Skip MPI even if mpirun works.")
     var noMPI = false
 
+    @Option(help: ArgumentHelp(
+        "Run a launch's workloads again when the hypervisor stole more than this share of the host's CPU time meanwhile (median host_steal, 0...1).",
+        discussion: "Off by default. On a shared VM, latencies grow several-fold while the host is busy; this keeps such runs out of the medians."))
+    var maxSteal: Double?
+
+    @Option(help: "How many times one launch may run again for --max-steal.")
+    var stealRetries = 2
+
     func validate() throws {
         guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        if let maxSteal, !(0...1).contains(maxSteal) {
+            throw ValidationError("--max-steal must be a share from 0 to 1 (got \(maxSteal))")
+        }
+        guard stealRetries >= 0 else { throw ValidationError("--steal-retries cannot be negative") }
     }
 
     func run() throws {
@@ -95,7 +107,17 @@ struct CompareCommand: ParsableCommand {
                 // The workloads.
                 var arguments = ["run"]
                 if let only { arguments += ["--only", only] }
-                let full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
+                var full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
+                var retries = 0
+                while let maxSteal, retries < stealRetries, let run = full.run, run.succeeded,
+                      let steal = Self.medianSteal(run.lines.map(\.text)), steal > maxSteal {
+                    retries += 1
+                    let message = "round \(round): `\(mode.label)` ran again: the hypervisor stole "
+                        + "\(NumberFormat.short(steal * 100)) % of the host's CPU time (median host_steal, limit \(NumberFormat.short(maxSteal * 100)) %)"
+                    notes.append(message)
+                    StandardStreams.err("compare: \(message)")
+                    full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
+                }
                 if let run = full.run {
                     for text in run.lines.map(\.text) {
                         guard let line = JSONLineParser.parse(text), line["workload"]?.string != "startup" else { continue }
@@ -131,6 +153,11 @@ struct CompareCommand: ParsableCommand {
             StandardStreams.err("compare: \(failures) failed run(s) or unverified result(s)")
             throw ExitCode(1)
         }
+    }
+
+    /// The median `host_steal` of a launch's JSON lines, if they report it.
+    static func medianSteal(_ lines: [String]) -> Double? {
+        Summary.median(lines.compactMap { JSONLineParser.parse($0)?["host_steal"]?.number })
     }
 
     // MARK: Launching
