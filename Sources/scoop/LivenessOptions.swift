@@ -19,20 +19,22 @@ struct LivenessOptions: ParsableArguments {
     func validate() throws {
         let variables = ProcessInfo.processInfo.environment
         // A variable that is set but unreadable is refused, not silently replaced by the default.
-        for (option, name, isSet) in [("seconds", "SCOOP_HEARTBEAT_TIMEOUT", heartbeatTimeout != nil),
-                                      ("seconds", "SCOOP_HEARTBEAT_INTERVAL", heartbeatInterval != nil)] where !isSet {
+        for (name, isSet) in [("SCOOP_HEARTBEAT_TIMEOUT", heartbeatTimeout != nil),
+                              ("SCOOP_HEARTBEAT_INTERVAL", heartbeatInterval != nil)] where !isSet {
             if let text = variables[name], Double(text) == nil {
-                throw ValidationError("\(name) must be a number of \(option) (got '\(text)')")
+                throw ValidationError("\(name) must be a number of seconds (got '\(text)')")
             }
         }
         if maxWorkerLosses == nil, let text = variables["SCOOP_MAX_WORKER_LOSSES"], Int(text) == nil {
             throw ValidationError("SCOOP_MAX_WORKER_LOSSES must be a whole number (got '\(text)')")
         }
-        guard resolvedTimeout(variables) > 0 else {
-            throw ValidationError("--heartbeat-timeout (or SCOOP_HEARTBEAT_TIMEOUT) must be positive")
+        // Workers read these in whole milliseconds; a day is far beyond any useful timeout.
+        let range = Heartbeat.secondsRange
+        guard range.contains(resolvedTimeout(variables)) else {
+            throw ValidationError("--heartbeat-timeout (or SCOOP_HEARTBEAT_TIMEOUT) must be from \(range.lowerBound) to \(Int(range.upperBound)) seconds (got \(resolvedTimeout(variables)))")
         }
-        guard resolvedInterval(variables) > 0 else {
-            throw ValidationError("--heartbeat-interval (or SCOOP_HEARTBEAT_INTERVAL) must be positive")
+        guard range.contains(resolvedInterval(variables)) else {
+            throw ValidationError("--heartbeat-interval (or SCOOP_HEARTBEAT_INTERVAL) must be from \(range.lowerBound) to \(Int(range.upperBound)) seconds (got \(resolvedInterval(variables)))")
         }
         guard resolvedInterval(variables) < resolvedTimeout(variables) else {
             throw ValidationError("the heartbeat interval must be shorter than the heartbeat timeout")

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
-import ScoopCore
+@testable import ScoopCore
 import Synchronization
 import Testing
 
@@ -51,5 +51,43 @@ struct BrokerHubTests {
         gate.signal()
         #expect(firstDone.wait(timeout: .now() + 10) == .success)
         #expect(received.withLock { $0 } == [task(1).futureID, task(2).futureID])
+    }
+
+    @Test("flush returns only once a send another thread was delivering has reached its route")
+    func flushWaitsForTheDeliveringThread() async throws {
+        let hub = BrokerHub(workerCount: 2, logger: Logger(label: "test"))
+        let received = Mutex<[FutureID]>([])
+        let firstTaskArrived = DispatchSemaphore(value: 0)
+        let gate = DispatchSemaphore(value: 0)
+        let holdsFirst = Atomic<Bool>(true)
+        hub.attach(.origin) { _ in }
+        hub.attach(w1) { envelope in
+            guard envelope.kind == .task else { return }
+            if holdsFirst.exchange(false, ordering: .relaxed) {
+                firstTaskArrived.signal()
+                gate.wait()
+            }
+            received.withLock { $0.append(envelope.futureID) }
+        }
+        hub.receive(join(.origin), from: .origin)
+        hub.receive(join(w1), from: w1)
+        hub.receive(Envelope(kind: .request, source: w1, payload: WorkRequest(forIdleSlots: 2, ahead: 0).payload), from: w1)
+        await hub.flush()   // nothing pending: returns at once
+
+        let first = Thread { hub.receive(task(1), from: .origin) }
+        first.start()
+        #expect(firstTaskArrived.wait(timeout: .now() + 10) == .success)
+        hub.receive(task(2), from: .origin)   // queued behind task 1, which is stalled
+        let flush = Task {
+            await hub.flush()
+            return received.withLock { $0 }
+        }
+        // Open the gate only once the flush waits, so that it cannot return early unnoticed.
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while hub.flushWaiterCount == 0, clock.now < deadline { await Task.yield() }
+        #expect(hub.flushWaiterCount == 1)
+        gate.signal()
+        #expect(await flush.value == [task(1).futureID, task(2).futureID])
     }
 }

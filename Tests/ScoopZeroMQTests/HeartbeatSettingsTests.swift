@@ -11,11 +11,12 @@ struct HeartbeatSettingsTests {
         #expect(heartbeat.timeout == .seconds(30))
     }
 
-    @Test("a value that is not a positive number of seconds is refused, naming the variable",
+    @Test("a value that is not a number of seconds from 1 ms to a day is refused, naming the variable",
           arguments: [("SCOOP_HEARTBEAT_INTERVAL", "x"), ("SCOOP_HEARTBEAT_TIMEOUT", "-3"),
-                      ("SCOOP_HEARTBEAT_TIMEOUT", "0"), ("SCOOP_HEARTBEAT_INTERVAL", "inf")])
+                      ("SCOOP_HEARTBEAT_TIMEOUT", "0"), ("SCOOP_HEARTBEAT_INTERVAL", "inf"),
+                      ("SCOOP_HEARTBEAT_TIMEOUT", "1e20"), ("SCOOP_HEARTBEAT_INTERVAL", "0.0004")])
     func refusesBadValues(name: String, value: String) {
         let error = #expect(throws: Heartbeat.Invalid.self) { try Heartbeat.fromEnvironment([name: value]) }
-        #expect(error?.description == "\(name) must be a positive number of seconds (got '\(value)')")
+        #expect(error?.description == "\(name) must be a number of seconds from 0.001 to 86400 (got '\(value)')")
     }
 }

@@ -34,7 +34,8 @@ public struct HostCPUTime: Sendable, Equatable {
     /// a tick being 10 ms of one CPU) or the counters went backwards.
     public func stealFraction(since earlier: HostCPUTime) -> Double? {
         guard totalTicks > earlier.totalTicks, stealTicks >= earlier.stealTicks else { return nil }
-        return Double(stealTicks - earlier.stealTicks) / Double(totalTicks - earlier.totalTicks)
+        // Idle and iowait may step back a little (proc(5)): never above all of it.
+        return min(1, Double(stealTicks - earlier.stealTicks) / Double(totalTicks - earlier.totalTicks))
     }
 
     /// The counters now, or nil where there is no `/proc/stat` (not Linux).

@@ -20,6 +20,8 @@ public final class BrokerHub: Sendable {
     private struct Outbox {
         var pending: [BrokerCore.Send] = []
         var delivering = false
+        /// ``flush()`` calls waiting for the outbox to empty.
+        var flushWaiters: [OnceSignal] = []
     }
     private let outbox = Mutex(Outbox())
     private let logger: Logger
@@ -31,6 +33,9 @@ public final class BrokerHub: Sendable {
         self.logger = logger
     }
 
+    /// ``flush()`` calls waiting now (tests).
+    var flushWaiterCount: Int { outbox.withLock { $0.flushWaiters.count } }
+
     /// Futures sent ahead that their holder has not reported started (tests).
     var heldAheadCount: Int { core.withLock { $0.scheduler.heldAhead.count } }
 
@@ -39,7 +44,9 @@ public final class BrokerHub: Sendable {
         routes.withLock { $0[worker] = route }
     }
 
-    /// Handles an envelope from `peer`.
+    /// Handles an envelope from `peer`. What the core sends in answer may
+    /// still be on its way when this returns (another thread delivers it,
+    /// in order); ``flush()`` waits until everything has been handed to its route.
     public func receive(_ envelope: Envelope, from peer: WorkerID) {
         if envelope.kind == .event, let handler = eventHandler.withLock({ $0.handler }) { handler(envelope, peer) }
         let notices = core.withLock { core in
@@ -87,6 +94,24 @@ public final class BrokerHub: Sendable {
         for signal in ready { signal.fire() }
     }
 
+    /// Returns once every send computed so far has been handed to its
+    /// route: before the process stops the transport under the routes
+    /// (MPI's rank 0 finalizes right after the shutdown broadcast), or a
+    /// send another thread was still delivering would be lost.
+    public func flush() async {
+        let signal = OnceSignal()
+        let waits = outbox.withLock { box -> Bool in
+            guard box.delivering || !box.pending.isEmpty else { return false }
+            box.flushWaiters.append(signal)
+            return true
+        }
+        guard waits else { return }
+        // Nobody may be delivering yet (a poster between its post and its
+        // delivery): deliver here; else the deliverer signals when done.
+        deliverPending()
+        await signal.wait()
+    }
+
     /// Whether the origin has ended the run.
     public var isShutDown: Bool { core.withLock { $0.isShutDown } }
 
@@ -126,12 +151,19 @@ public final class BrokerHub: Sendable {
         }
         guard isDeliverer else { return }
         while true {
-            let batch = outbox.withLock { box -> [BrokerCore.Send] in
-                if box.pending.isEmpty { box.delivering = false }
-                defer { box.pending = [] }
-                return box.pending
+            let (batch, flushed) = outbox.withLock { box -> ([BrokerCore.Send], [OnceSignal]) in
+                guard box.pending.isEmpty else {
+                    defer { box.pending = [] }
+                    return (box.pending, [])
+                }
+                box.delivering = false
+                defer { box.flushWaiters = [] }
+                return ([], box.flushWaiters)
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                for signal in flushed { signal.fire() }
+                return
+            }
             let table = routes.withLock { $0 }
             for send in batch {
                 guard let route = table[send.worker] else {

@@ -73,12 +73,17 @@ final class RankZeroLink: NodeTransport {
 
     func start(delegate: any NodeTransportDelegate) async throws { try await link.start(delegate: delegate) }
     func send(_ envelope: Envelope) { link.send(envelope) }
-    /// Ends the run: every rank must have joined (and so received the
-    /// shutdown) before MPI is finalized, or a late rank would wait forever.
+    /// Ends the run: every rank must have joined, and the hub must have
+    /// handed the shutdown for every rank to the engine, before MPI is
+    /// finalized, or a rank would wait forever.
     func shutdown() async {
         if !(await hub.waitForMembers(workerCount, timeout: .seconds(60))) {
             logger.error("not every rank joined the pool within 60 s; finalizing anyway")
         }
+        // Another thread may still be delivering the shutdown broadcast (or
+        // a late rank's welcome and shutdown): the engine drops what it is
+        // handed after it stops.
+        await hub.flush()
         // Work still queued or running when the run ends: a body that did
         // not await everything, or a stall (what each rank was owed).
         if let outstanding = hub.outstandingWork { logger.info("broker at shutdown: \(outstanding)") }

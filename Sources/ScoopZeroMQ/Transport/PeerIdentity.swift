@@ -28,14 +28,14 @@ public struct Heartbeat: Sendable, Equatable {
         self.timeout = timeout
     }
 
-    /// A heartbeat variable that is set but is not a positive number of seconds.
+    /// A heartbeat variable that is set but is not a number of seconds in ``secondsRange``.
     public struct Invalid: Error, CustomStringConvertible, Equatable {
         public let description: String
     }
 
     /// From `SCOOP_HEARTBEAT_INTERVAL` and `SCOOP_HEARTBEAT_TIMEOUT` (seconds,
     /// decimals allowed); the defaults where unset. A value that is set but
-    /// unreadable or not positive is refused, not replaced by the default.
+    /// unreadable or outside ``secondsRange`` is refused, not replaced by the default.
     ///
     /// ```swift
     /// let heartbeat = try Heartbeat.fromEnvironment(["SCOOP_HEARTBEAT_TIMEOUT": "30"])  // interval 1 s, timeout 30 s
@@ -51,10 +51,14 @@ public struct Heartbeat: Sendable, Equatable {
         return heartbeat
     }
 
+    /// The heartbeat settings a pool accepts, in seconds: whole milliseconds
+    /// on the wire, and a day at most (beyond any useful timeout).
+    public static let secondsRange = 0.001...86_400.0
+
     private static func positiveSeconds(_ name: String, _ variables: [String: String]) throws(Invalid) -> Double? {
         guard let text = variables[name] else { return nil }
-        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
-            throw Invalid(description: "\(name) must be a positive number of seconds (got '\(text)')")
+        guard let seconds = Double(text), secondsRange.contains(seconds) else {
+            throw Invalid(description: "\(name) must be a number of seconds from \(secondsRange.lowerBound) to \(Int(secondsRange.upperBound)) (got '\(text)')")
         }
         return seconds
     }

@@ -118,6 +118,11 @@ struct CompareCommand: ParsableCommand {
                     StandardStreams.err("compare: \(message)")
                     full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
                 }
+                if let maxSteal, retries == stealRetries, let run = full.run,
+                   let steal = Self.medianSteal(run.lines.map(\.text)), steal > maxSteal {
+                    notes.append("round \(round): `\(mode.label)` kept after \(retries) re-run(s) with "
+                                 + "\(NumberFormat.short(steal * 100)) % host steal")
+                }
                 if let run = full.run {
                     for text in run.lines.map(\.text) {
                         guard let line = JSONLineParser.parse(text), line["workload"]?.string != "startup" else { continue }
