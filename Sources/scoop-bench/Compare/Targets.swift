@@ -32,6 +32,8 @@ enum Targets {
     static let rows: [SummaryRow] = [
         SummaryRow(workload: "startup", field: "value", label: "startup", unit: "s", higherIsBetter: false,
                    targets: ["threads": 0.02, "zeromq": 0.3, "mpi": 0.5], bestPeer: (0.11, "multiprocessing.Pool"), charted: true),
+        SummaryRow(workload: "host", field: "median_us", label: "host hand-off", unit: "µs", higherIsBetter: false,
+                   targets: [:], bestPeer: nil, charted: false),
         SummaryRow(workload: "W1", field: "value", label: "W1 tiny-map", unit: "tasks/s", higherIsBetter: true,
                    targets: ["threads": 1_000_000, "zeromq": 100_000, "mpi": 200_000], bestPeer: (23_248, "multiprocessing.Pool"),
                    charted: true),

@@ -19,10 +19,13 @@ struct BenchContext: Sendable {
     let transport: String
 }
 
-/// The workloads in the order BENCHMARKS.md prescribes (startup and shutdown
-/// are measured by the runner around them; W4 is last as it is the one that can hang).
+/// The workloads in the order BENCHMARKS.md prescribes, after `host` (a
+/// baseline of this host's thread hand-off, not a workload of the brief);
+/// startup and shutdown are measured by the runner around them; W4 is last
+/// as it is the one that can hang.
 enum Workloads {
     static let ordered: [Workload] = [
+        HostHandOff.workload,
         W1TinyMap.workload,
         W1bTinyMapBatched.workload,
         W2Latency.workload,
