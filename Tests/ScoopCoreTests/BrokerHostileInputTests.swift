@@ -57,6 +57,11 @@ import Testing
             #expect(core.receive(Envelope(kind: .cancel, futureID: bogus, source: WorkerID(1)), from: WorkerID(1)).isEmpty)
         }
         #expect(core.counters.unknownFuture == 10)
+        // Its owner's cancel of a future the broker is done with crossed the result: not a drop.
+        #expect(core.receive(Envelope(kind: .cancel, futureID: bogus, source: .origin), from: .origin).isEmpty)
+        #expect(core.counters.unknownFuture == 10)
+        #expect(core.counters.lateCancels == 1)
+        #expect(core.counters.dropped == 10)
         #expect(core.counters.routed == 0)
         #expect(core.members[WorkerID(1)] != nil, "unknown futures may be late answers: no cut-off")
         // A known future still routes.

@@ -23,6 +23,10 @@ extension BrokerCore {
         public var orphansDropped = 0
         /// Remote-only futures failed because only their owner was left in the pool.
         public var strandedFutures = 0
+        /// Cancels from a future's owner after the broker was done with it
+        /// (its result was on the way as the owner gave up on it): nothing
+        /// to do, and not a dropped message.
+        public var lateCancels = 0
 
         // Dropped messages, one counter per ``DropReason``.
         public var unreadable = 0
@@ -53,7 +57,7 @@ extension BrokerCore {
             let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued),
                           ("lost workers", lostWorkers), ("stale results", staleResults),
                           ("futures out of retries", exhaustedFutures), ("orphans dropped", orphansDropped),
-                          ("remote-only futures without a worker", strandedFutures)]
+                          ("remote-only futures without a worker", strandedFutures), ("late cancels", lateCancels)]
                 .filter { $0.1 > 0 }.map { ", \($0.0) \($0.1)" }.joined()
             return "routed \(routed), dropped \(dropped)\(detail)\(others)"
         }

@@ -19,7 +19,8 @@ public enum DropReason: String, Sendable, CaseIterable, CustomStringConvertible 
     case oversize
     /// From a peer that is not in the pool (never joined, or not a worker's routing id).
     case unknownPeer
-    /// A result or cancel for a future the broker does not know (finished, never seen, or bogus).
+    /// A result for a future the broker does not know (finished, never seen, or
+    /// bogus), or a cancel from a peer that does not own the future.
     case unknownFuture
     /// A join beyond the joins-per-second limit.
     case joinFlood
