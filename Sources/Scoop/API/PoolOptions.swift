@@ -25,7 +25,9 @@ public struct PoolOptions: Sendable {
     /// The retry limit of the broker this process hosts (simulated processes):
     /// a future in flight on this many lost workers fails with
     /// ``ScoopError/workersLost(function:future:workers:limit:)`` instead of
-    /// being re-queued. Default 3; `SCOOP_MAX_WORKER_LOSSES` overrides it.
+    /// being re-queued. Default 3, at least 1; `SCOOP_MAX_WORKER_LOSSES`
+    /// overrides it (a value that is not a whole number of at least 1 is
+    /// refused: `Pool.run` throws ``ScoopError/invalidArgument(_:)``).
     /// Under `scoop run` the broker lives in the launcher: use
     /// `scoop run --max-worker-losses N` (or the same variable) there.
     ///

@@ -103,8 +103,7 @@ extension Launch {
         guard processes >= 1 else {
             throw ScoopError.invalidArgument("PoolOptions.simulatedProcesses must be at least 1 (got \(processes))")
         }
-        let limit = environment["SCOOP_MAX_WORKER_LOSSES"].flatMap(Int.init) ?? options.maxWorkerLosses
-        let hub = BrokerHub(workerCount: processes, maxWorkerLosses: limit ?? BrokerCore.defaultMaxWorkerLosses, logger: logger)
+        let hub = BrokerHub(workerCount: processes, maxWorkerLosses: try maxWorkerLosses(options, environment), logger: logger)
         let path = ProcessTracing.requestedPath(environment)
         var nodes: [Node] = []
         for index in 0..<processes {

@@ -61,6 +61,21 @@ enum Launch {
         return options.lookahead
     }
 
+    /// The retry limit of a broker this process hosts (simulated processes):
+    /// `SCOOP_MAX_WORKER_LOSSES`, else the option, else the default; at least 1.
+    static func maxWorkerLosses(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Int {
+        if let text = environment["SCOOP_MAX_WORKER_LOSSES"] {
+            guard let value = Int(text), value >= 1 else {
+                throw ScoopError.invalidArgument("SCOOP_MAX_WORKER_LOSSES must be a whole number of at least 1 (got '\(text)')")
+            }
+            return value
+        }
+        if let value = options.maxWorkerLosses, value < 1 {
+            throw ScoopError.invalidArgument("PoolOptions.maxWorkerLosses must be at least 1 (got \(value))")
+        }
+        return options.maxWorkerLosses ?? BrokerCore.defaultMaxWorkerLosses
+    }
+
     /// `SCOOP_LOG_LEVEL` (any case), else the option; a misspelt level is
     /// refused rather than ignored (the user asked for messages).
     static func logLevel(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Logger.Level {
