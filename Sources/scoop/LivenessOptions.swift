@@ -18,12 +18,16 @@ struct LivenessOptions: ParsableArguments {
 
     func validate() throws {
         let variables = ProcessInfo.processInfo.environment
-        // A variable that is set but unreadable is refused, not silently replaced by the default.
-        for (name, isSet) in [("SCOOP_HEARTBEAT_TIMEOUT", heartbeatTimeout != nil),
-                              ("SCOOP_HEARTBEAT_INTERVAL", heartbeatInterval != nil)] where !isSet {
-            if let text = variables[name], Double(text) == nil {
-                throw ValidationError("\(name) must be a number of seconds (got '\(text)')")
-            }
+        // A variable that is set but unreadable is refused, not silently
+        // replaced by the default: checked as the workers read it (an option
+        // given on the command line replaces its variable).
+        var heartbeatVariables = variables
+        if heartbeatTimeout != nil { heartbeatVariables["SCOOP_HEARTBEAT_TIMEOUT"] = nil }
+        if heartbeatInterval != nil { heartbeatVariables["SCOOP_HEARTBEAT_INTERVAL"] = nil }
+        do {
+            _ = try Heartbeat.fromEnvironment(heartbeatVariables)
+        } catch {
+            throw ValidationError(error.description)
         }
         if maxWorkerLosses == nil, let text = variables["SCOOP_MAX_WORKER_LOSSES"], Int(text) == nil {
             throw ValidationError("SCOOP_MAX_WORKER_LOSSES must be a whole number (got '\(text)')")

@@ -42,10 +42,10 @@ public struct Heartbeat: Sendable, Equatable {
     /// ```
     public static func fromEnvironment(_ variables: [String: String]) throws(Invalid) -> Heartbeat {
         var heartbeat = Heartbeat()
-        if let seconds = try positiveSeconds("SCOOP_HEARTBEAT_INTERVAL", variables) {
+        if let seconds = try boundedSeconds("SCOOP_HEARTBEAT_INTERVAL", variables) {
             heartbeat.interval = .milliseconds(Int(seconds * 1000))
         }
-        if let seconds = try positiveSeconds("SCOOP_HEARTBEAT_TIMEOUT", variables) {
+        if let seconds = try boundedSeconds("SCOOP_HEARTBEAT_TIMEOUT", variables) {
             heartbeat.timeout = .milliseconds(Int(seconds * 1000))
         }
         return heartbeat
@@ -55,7 +55,7 @@ public struct Heartbeat: Sendable, Equatable {
     /// on the wire, and a day at most (beyond any useful timeout).
     public static let secondsRange = 0.001...86_400.0
 
-    private static func positiveSeconds(_ name: String, _ variables: [String: String]) throws(Invalid) -> Double? {
+    private static func boundedSeconds(_ name: String, _ variables: [String: String]) throws(Invalid) -> Double? {
         guard let text = variables[name] else { return nil }
         guard let seconds = Double(text), secondsRange.contains(seconds) else {
             throw Invalid(description: "\(name) must be a number of seconds from \(secondsRange.lowerBound) to \(Int(secondsRange.upperBound)) (got '\(text)')")

@@ -109,19 +109,19 @@ struct CompareCommand: ParsableCommand {
                 if let only { arguments += ["--only", only] }
                 var full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
                 var retries = 0
-                while let maxSteal, retries < stealRetries, let run = full.run, run.succeeded,
+                while let maxSteal, let run = full.run, run.succeeded,
                       let steal = Self.medianSteal(run.lines.map(\.text)), steal > maxSteal {
+                    guard retries < stealRetries else {
+                        notes.append("round \(round): `\(mode.label)` kept after \(retries) re-run(s) with "
+                                     + "\(NumberFormat.short(steal * 100)) % host steal")
+                        break
+                    }
                     retries += 1
                     let message = "round \(round): `\(mode.label)` ran again: the hypervisor stole "
                         + "\(NumberFormat.short(steal * 100)) % of the host's CPU time (median host_steal, limit \(NumberFormat.short(maxSteal * 100)) %)"
                     notes.append(message)
                     StandardStreams.err("compare: \(message)")
                     full = launch(mode, benchmark: benchmark, arguments: arguments, round: round)
-                }
-                if let maxSteal, retries == stealRetries, let run = full.run,
-                   let steal = Self.medianSteal(run.lines.map(\.text)), steal > maxSteal {
-                    notes.append("round \(round): `\(mode.label)` kept after \(retries) re-run(s) with "
-                                 + "\(NumberFormat.short(steal * 100)) % host steal")
                 }
                 if let run = full.run {
                     for text in run.lines.map(\.text) {

@@ -40,26 +40,21 @@ enum HostHandOff {
             }
         }
         for _ in 0..<100 { try roundTrip() }
-        var samples: [UInt64] = []
-        samples.reserveCapacity(count)
+        var times = RoundTripTimes(capacity: count)
         let start = BenchClock.now()
         for _ in 0..<count {
             let before = BenchClock.now()
             try roundTrip()
-            samples.append(BenchClock.now() &- before)
+            times.append(nanoseconds: BenchClock.now() &- before)
         }
         let seconds = BenchClock.seconds(since: start)
         // Stop the echo thread and wait for its last byte, so that it is gone before the pipes close.
         var stop: UInt8 = 0
         _ = write(ping.writeEnd, &stop, 1)
         _ = read(pong.readEnd, &stop, 1)
-        samples.sort()
-        let microseconds = { (rank: Double) -> Double in
-            Double(samples[min(samples.count - 1, Int(rank * Double(samples.count)))]) / 1e3
-        }
         return BenchResult(workload: "host", n: count, seconds: seconds, metric: "us_per_roundtrip",
                            value: seconds * 1e6 / Double(count), ok: true,
-                           extras: [("median_us", .double(microseconds(0.5))), ("p90_us", .double(microseconds(0.9)))])
+                           extras: times.percentileExtras())
     }
 
     /// A pipe's two descriptors.

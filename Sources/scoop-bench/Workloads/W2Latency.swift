@@ -13,26 +13,20 @@ enum W2Latency {
 /// The body shared by W2 and W2r.
 enum RoundTrips {
     static func measure(workload: String, placement: Futures.Placement) async throws -> BenchResult {
-        var samples: [UInt64] = []
-        samples.reserveCapacity(W2Latency.count)
+        var times = RoundTripTimes(capacity: W2Latency.count)
         var wrong = 0
         let start = BenchClock.now()
         for index in 0..<W2Latency.count {
             let before = BenchClock.now()
             let value = try await Futures.submit(BenchFunctions.identity, index, placement: placement).value
-            samples.append(BenchClock.now() &- before)
+            times.append(nanoseconds: BenchClock.now() &- before)
             if value != index { wrong += 1 }
         }
         let seconds = BenchClock.seconds(since: start)
-        samples.sort()
-        let microseconds = { (rank: Double) -> Double in
-            Double(samples[min(samples.count - 1, Int(rank * Double(samples.count)))]) / 1e3
-        }
         return BenchResult(
             workload: workload, n: W2Latency.count, seconds: seconds, metric: "us_per_roundtrip",
             value: seconds * 1e6 / Double(W2Latency.count), ok: wrong == 0,
-            extras: [("median_us", .double(microseconds(0.5))), ("p90_us", .double(microseconds(0.9))),
-                     ("placement", .string(placement == .remote ? "remote" : "anywhere"))],
+            extras: times.percentileExtras() + [("placement", .string(placement == .remote ? "remote" : "anywhere"))],
             error: wrong == 0 ? nil : "\(wrong) round trips returned a wrong value")
     }
 }
