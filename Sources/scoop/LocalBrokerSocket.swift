@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ScoopCore
 
 /// The Unix socket through which `scoop run`'s workers on this host reach
 /// the broker, with `SCOOP_LOCAL_SOCKET=1`: `ipc://DIR/broker`, in a directory of its own that only this
@@ -39,7 +40,8 @@ struct LocalBrokerSocket: Sendable {
     /// its origin over the socket — the broker heard nothing from it for 10 s
     /// — and the cause is not understood yet; over TCP that test has not failed.
     static func make(environment: [String: String]) -> LocalBrokerSocket? {
-        guard environment["SCOOP_LOCAL_SOCKET"] == "1" else { return nil }
+        // `scoop run` refused an unreadable value before it got here.
+        guard (try? EnvironmentFlag.isOn("SCOOP_LOCAL_SOCKET", in: environment)) == true else { return nil }
         let base = environment["TMPDIR"].flatMap { $0.hasPrefix("/") ? $0 : nil } ?? "/tmp"
         var template = Array((base.hasSuffix("/") ? base : base + "/").utf8CString.dropLast()) + Array("scoop-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { return nil }

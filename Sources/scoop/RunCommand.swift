@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ScoopCore
 import ScoopLaunch
 
 /// `scoop run`: the broker, the origin and the workers of one run.
@@ -84,6 +85,15 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--env \(pair): expected K=V")
         }
         _ = try messageSize.bytes()
+        // Yes-or-no variables this command reads: a misspelt value is refused, not read as "off".
+        let variables = ProcessInfo.processInfo.environment
+        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] {
+            do {
+                _ = try EnvironmentFlag.value(of: name, in: variables)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
     }
 
     func run() async throws {
@@ -118,6 +128,7 @@ struct RunCommand: AsyncParsableCommand {
                                     workingDirectory: path, remoteShell: ssh == "ssh" ? nil : ssh)
             try MPILaunch.exec(mpi, logger: logger)
         }
+        let progressVariable = try EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: variables)
         let plan = RunPlan(
             placements: placements, program: command[0], arguments: Array(command.dropFirst()),
             forwardedEnvironment: forwarded,
@@ -126,7 +137,7 @@ struct RunCommand: AsyncParsableCommand {
             heartbeat: liveness.heartbeat(variables), maxWorkerLosses: liveness.resolvedMaxWorkerLosses(variables),
             encryption: encryption, maxMessageSize: try messageSize.bytes(), logLevel: logging.level,
             tracePath: tracePath.map(absolutePath), printsSummary: logging.level <= .info,
-            showsProgress: !noProgress && variables["SCOOP_PROGRESS"] != "0")
+            showsProgress: !noProgress && progressVariable != false)
         let status = try await RunSession(plan: plan, logger: logger).run()
         throw ExitCode(status)
     }

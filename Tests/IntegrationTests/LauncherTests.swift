@@ -13,7 +13,8 @@ extension Integration {
         }
 
         @Test("a bad SCOOP_* setting ends hello with one clear line and status 1, not a crash report",
-              arguments: [("SCOOP_WORKERS", "abc"), ("SCOOP_LOOKAHEAD", "-1"), ("SCOOP_LOG_LEVEL", "loud")])
+              arguments: [("SCOOP_WORKERS", "abc"), ("SCOOP_LOOKAHEAD", "-1"), ("SCOOP_LOG_LEVEL", "loud"),
+                          ("SCOOP_CHECK_CODEC", "ture"), ("SCOOP_SUMMARY", "maybe")])
         func badSettingIsReported(name: String, value: String) async throws {
             let result = try await run(Products.path("hello"), [], environment: TestEnvironment.make([name: value]))
             #expect(result.status == 1, "\(result)")
@@ -23,10 +24,11 @@ extension Integration {
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result)")
         }
 
-        @Test("scoop run refuses an unreadable liveness variable instead of using its default",
+        @Test("scoop run refuses an unreadable variable instead of using its default",
               arguments: [("SCOOP_HEARTBEAT_INTERVAL", "x"), ("SCOOP_HEARTBEAT_TIMEOUT", "10s"), ("SCOOP_MAX_WORKER_LOSSES", "2.5"),
-                          ("SCOOP_HEARTBEAT_TIMEOUT", "inf"), ("SCOOP_HEARTBEAT_INTERVAL", "0.0004")])
-        func unreadableLivenessVariable(name: String, value: String) async throws {
+                          ("SCOOP_HEARTBEAT_TIMEOUT", "inf"), ("SCOOP_HEARTBEAT_INTERVAL", "0.0004"),
+                          ("SCOOP_LOCAL_SOCKET", "maybe"), ("SCOOP_PROGRESS", "quiet")])
+        func unreadableVariable(name: String, value: String) async throws {
             let result = try await scoop(["run", "-n", "1", "--", Products.path("hello")],
                                          environment: TestEnvironment.make([name: value]))
             #expect(result.status != 0, "\(result)")

@@ -8,11 +8,12 @@ extension Integration {
     struct MPI {
         static let mpirun = ["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-        func mpirun(_ ranks: Int, _ program: String, _ arguments: [String] = [],
+        func mpirun(_ ranks: Int, _ program: String, _ arguments: [String] = [], environment: [String: String]? = nil,
                     sourceLocation: SourceLocation = #_sourceLocation) async throws -> RunResult {
             let path = try #require(Self.mpirun, "mpirun is not installed (Debian: openmpi-bin)", sourceLocation: sourceLocation)
             return try await run(path, ["--allow-run-as-root", "--oversubscribe", "-n", "\(ranks)", Products.path(program)] + arguments,
-                                 timeout: .seconds(60), sourceLocation: sourceLocation)
+                                 environment: environment ?? TestEnvironment.make(), timeout: .seconds(60),
+                                 sourceLocation: sourceLocation)
         }
 
         /// mpirun forwards job-control signals and says so on stderr; that is not the program's output.
@@ -27,6 +28,16 @@ extension Integration {
                 #expect(result.status == 0, "\(result)")
                 #expect(programOutput(result) == helloLines, "\(result)")
             }
+        }
+
+        @Test("a bad retry limit or summary flag ends every rank with one clear line, not a default",
+              arguments: [("SCOOP_MAX_WORKER_LOSSES", "0"), ("SCOOP_SUMMARY", "maybe")])
+        func badSetting(name: String, value: String) async throws {
+            let result = try await mpirun(2, "hello", environment: TestEnvironment.make([name: value]))
+            #expect(result.status != 0, "\(result)")
+            #expect(programOutput(result).isEmpty, "\(result)")
+            #expect(result.stderr.contains("scoop: error:") && result.stderr.contains("invalid argument: \(name) must"), "\(result)")
+            #expect(result.stderr.contains("'\(value)'"), "\(result)")
         }
 
         @Test("nested futures across ranks: fib 20", arguments: [2, 3])

@@ -33,4 +33,18 @@ import Testing
         #expect(try Launch.logLevel(PoolOptions(), environment([:])) == PoolOptions().logLevel)
         #expect(throws: ScoopError.self) { try Launch.logLevel(PoolOptions(), environment(["SCOOP_LOG_LEVEL": "loud"])) }
     }
+
+    @Test func yesOrNoSettingsAreReadAndAMisspeltOneIsRefused() throws {
+        #expect(try Launch.printsSummary(environment(["SCOOP_SUMMARY": "true"])))
+        #expect(try !Launch.printsSummary(environment(["SCOOP_SUMMARY": "0"])))
+        #expect(try !Launch.printsSummary(environment([:])))
+        #expect(throws: ScoopError.self) { try Launch.printsSummary(environment(["SCOOP_SUMMARY": "maybe"])) }
+        let node = try Launch.startThreads(registry: Registry([]), options: PoolOptions(workers: 1),
+                                           environment: environment(["SCOOP_CHECK_CODEC": "yes"]), logger: Logger(label: "test"))
+        #expect(node.options.checkCodec)
+        #expect(throws: ScoopError.self) {
+            try Launch.startThreads(registry: Registry([]), options: PoolOptions(workers: 1),
+                                    environment: environment(["SCOOP_CHECK_CODEC": "ture"]), logger: Logger(label: "test"))
+        }
+    }
 }

@@ -66,11 +66,14 @@ extension Launch {
         #if MPI
         // Traced: rank 0 collects every rank's events and writes the file.
         let path = ProcessTracing.requestedPath(environment)
+        let summary = try printsSummary(environment)
         let rankZeroTracing = path.map {
-            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName,
-                           printsSummary: printsSummary(environment))
+            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName, printsSummary: summary)
         }
-        let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, logger: logger) { hub in
+        // Read on every rank, so that a bad value ends each with the same message.
+        let retryLimit = try maxWorkerLosses(options, environment)
+        let (transport, rank, _) = try MPITransport.start(hostName: environment.hostName, maxWorkerLosses: retryLimit,
+                                                          logger: logger) { hub in
             rankZeroTracing?.collect(through: hub)
         }
         var logger = logger
@@ -105,6 +108,7 @@ extension Launch {
         }
         let hub = BrokerHub(workerCount: processes, maxWorkerLosses: try maxWorkerLosses(options, environment), logger: logger)
         let path = ProcessTracing.requestedPath(environment)
+        let summary = try printsSummary(environment)
         var nodes: [Node] = []
         for index in 0..<processes {
             let link = LocalNodeLink(hub: hub, workerID: WorkerID(index), workerCount: processes,
@@ -112,7 +116,7 @@ extension Launch {
             // Traced: node 0 collects (as MPI's rank 0 does); the others ship through the hub.
             let tracing = path.map {
                 ProcessTracing(role: index == 0 ? .collect(path: $0) : .ship, hostName: environment.hostName,
-                               printsSummary: index == 0 && printsSummary(environment))
+                               printsSummary: index == 0 && summary)
             }
             if index == 0 { tracing?.collect(through: hub) }
             nodes.append(try await joinedNode(link, registry: registry, options: options, logger: logger, tracing: tracing))

@@ -61,7 +61,7 @@ enum Launch {
         return options.lookahead
     }
 
-    /// The retry limit of a broker this process hosts (simulated processes):
+    /// The retry limit of a broker this process hosts (simulated processes, MPI's rank 0):
     /// `SCOOP_MAX_WORKER_LOSSES`, else the option, else the default; at least 1.
     static func maxWorkerLosses(_ options: PoolOptions, _ environment: ProcessEnvironment) throws -> Int {
         if let text = environment["SCOOP_MAX_WORKER_LOSSES"] {
@@ -100,11 +100,12 @@ enum Launch {
             throw ScoopError.invalidArgument("PoolOptions.workers must be at least 1 (got \(workers))")
         }
         var options = options
-        if let check = environment["SCOOP_CHECK_CODEC"], check == "1" || check.lowercased() == "true" {
+        if try flag("SCOOP_CHECK_CODEC", environment) == true {
             options.checkCodec = true
         }
+        let summary = try printsSummary(environment)
         let tracing = ProcessTracing.requestedPath(environment).map {
-            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName, printsSummary: printsSummary(environment))
+            ProcessTracing(role: .collect(path: $0), hostName: environment.hostName, printsSummary: summary)
         }
         let node = Node(workerID: .origin, slots: workers, transportKind: .threads,
                         hostName: environment.hostName, registry: registry, options: options, transport: nil,
@@ -117,9 +118,18 @@ enum Launch {
     }
 
     /// Whether the process that writes the trace also prints the run summary (`SCOOP_SUMMARY=1`).
-    static func printsSummary(_ environment: ProcessEnvironment) -> Bool {
-        guard let value = environment["SCOOP_SUMMARY"] else { return false }
-        return value == "1" || value.lowercased() == "true"
+    static func printsSummary(_ environment: ProcessEnvironment) throws -> Bool {
+        try flag("SCOOP_SUMMARY", environment) ?? false
+    }
+
+    /// A yes-or-no `SCOOP_*` variable (``EnvironmentFlag``), nil when unset;
+    /// an unreadable value is refused, not read as off.
+    static func flag(_ name: String, _ environment: ProcessEnvironment) throws -> Bool? {
+        do {
+            return try EnvironmentFlag.value(of: name, in: environment.variables)
+        } catch {
+            throw ScoopError.invalidArgument(error.description)
+        }
     }
 }
 

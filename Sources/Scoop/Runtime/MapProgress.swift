@@ -39,7 +39,9 @@ final class MapProgress: Sendable {
     /// The progress of this process's maps, if it shows one.
     static func make(environment: ProcessEnvironment, transport: (any NodeTransport)?, workerID: WorkerID) -> MapProgress? {
         let setting = environment["SCOOP_PROGRESS"]
-        guard workerID == .origin, setting != "0" else { return nil }
+        // `0` (or any other "off" word of ``EnvironmentFlag``) turns it off; `broker` is the launcher's.
+        let turnedOff = (try? EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: environment.variables)) == false
+        guard workerID == .origin, !turnedOff else { return nil }
         if let transport {
             return setting == "broker" ? MapProgress(output: .broker(transport, workerID)) : nil
         }

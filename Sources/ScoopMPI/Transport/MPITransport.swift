@@ -15,8 +15,9 @@ public enum MPITransport {
     public static let envelopeTag: Int32 = 1
 
     /// Starts MPI on its progress thread and returns this rank's link to the pool.
-    /// On rank 0, `configureHub` sees the in-process broker before any rank joins (tracing collects through it).
-    public static func start(hostName: String, logger: Logger,
+    /// On rank 0, `configureHub` sees the in-process broker before any rank joins (tracing collects through it);
+    /// `maxWorkerLosses` is its retry limit (how many lost ranks a future may outlive before it fails).
+    public static func start(hostName: String, maxWorkerLosses: Int = BrokerCore.defaultMaxWorkerLosses, logger: Logger,
                              configureHub: (BrokerHub) -> Void = { _ in }) throws -> (transport: any NodeTransport, rank: Int, size: Int) {
         let reference = MPIEngineReference()
         // Messages can arrive before this rank knows its role (rank 0's hub or
@@ -32,7 +33,7 @@ public enum MPITransport {
         rankLogger[metadataKey: "rank"] = "\(rank)"
         let logger = rankLogger
         if rank == 0 {
-            let brokerHub = BrokerHub(workerCount: size, logger: logger)
+            let brokerHub = BrokerHub(workerCount: size, maxWorkerLosses: maxWorkerLosses, logger: logger)
             configureHub(brokerHub)
             for worker in 1..<max(1, size) {
                 brokerHub.attach(WorkerID(worker)) { envelope in reference.send(envelope.encoded(), to: worker) }
