@@ -115,15 +115,108 @@ import Testing
         #expect(core.takeNotices().contains(.originLost))
     }
 
-    @Test func anIdleWorkerFindingNothingAsksTheOthersToShare() {
+    func idleRequest(_ worker: WorkerID, count: Int = 1) -> Envelope {
+        Envelope(kind: .request, source: worker, payload: WorkRequest(forIdleSlots: count).payload)
+    }
+
+    func shareReply(_ worker: WorkerID, shortfall: Int) -> Envelope {
+        Envelope(kind: .request, flags: .shareReply, source: worker, payload: ShareReply(shortfall: shortfall).payload)
+    }
+
+    func task(_ owner: WorkerID, _ sequence: UInt64, flags: EnvelopeFlags = []) -> Envelope {
+        Envelope(kind: .task, flags: flags, futureID: FutureID(owner: owner, sequence: sequence), source: owner, payload: [7])
+    }
+
+    /// Four members; worker 3 took worker 1's spilled future, so worker 1
+    /// spilled last and nothing is queued.
+    func fourMembersWorkerOneSpilledLast() -> BrokerCore {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 4)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2), WorkerID(3)] { _ = core.receive(join(worker), from: worker) }
+        _ = core.receive(task(WorkerID(1), 1), from: WorkerID(1))
+        _ = core.receive(idleRequest(WorkerID(3)), from: WorkerID(3))
+        return core
+    }
+
+    @Test func anIdleWorkerFindingNothingAsksOneMemberToShareTheLatestSpillerFirst() {
+        var core = fourMembersWorkerOneSpilledLast()
+        let sends = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        #expect(sends.map(\.worker) == [WorkerID(1)])
+        #expect(sends.allSatisfy { $0.envelope.kind == .request && $0.envelope.source == .broker && $0.envelope.payload == [1, 0, 0, 0] })
+        // Another idle slot asks for one more, of the next member (the origin: busy, lowest id).
+        let more = core.receive(idleRequest(WorkerID(3)), from: WorkerID(3))
+        #expect(more.map(\.worker) == [.origin])
+        #expect(more.map(\.envelope.payload) == [[1, 0, 0, 0]])
+        #expect(core.counters.shareRequests == 2)
+    }
+
+    @Test func aMemberThatFallsShortIsNotAskedAgainUntilItSpills() {
+        var core = fourMembersWorkerOneSpilledLast()
+        _ = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        // Worker 1 had nothing: the next member is asked, worker 1 is dry.
+        let next = core.receive(shareReply(WorkerID(1), shortfall: 1), from: WorkerID(1))
+        #expect(next.map(\.worker) == [.origin])
+        #expect(core.stealPlanner.dry == [WorkerID(1)])
+        #expect(core.counters.shareShortfalls == 1)
+        // Everyone busy has nothing; the idle ones are asked last (an idle
+        // credit may be stale: the origin's, from before its program began), then nobody.
+        #expect(core.receive(shareReply(.origin, shortfall: 1), from: .origin).map(\.worker) == [WorkerID(3)])
+        #expect(core.receive(shareReply(WorkerID(3), shortfall: 1), from: WorkerID(3)).map(\.worker) == [WorkerID(2)])
+        #expect(core.receive(shareReply(WorkerID(2), shortfall: 1), from: WorkerID(2)).isEmpty)
+        #expect(core.receive(idleRequest(WorkerID(2)), from: WorkerID(2)).isEmpty)
+        // A future of worker 1's own goes to the idle worker and makes it worth asking again;
+        // a remote-only one does not (it is no sign of queued work).
+        _ = core.receive(task(.origin, 1, flags: .remoteOnly), from: .origin)
+        #expect(core.stealPlanner.dry.contains(.origin))
+        let spilled = core.receive(task(WorkerID(1), 2), from: WorkerID(1))
+        #expect(spilled.map(\.envelope.kind) == [.task])
+        #expect(!core.stealPlanner.dry.contains(WorkerID(1)))
+        // A future sent to worker 3 to hold ahead waits in its queue: it may be asked again.
+        _ = core.receive(Envelope(kind: .request, source: WorkerID(3), payload: WorkRequest(forIdleSlots: 0, ahead: 1).payload),
+                         from: WorkerID(3))
+        let held = core.receive(task(.origin, 2), from: .origin)
+        #expect(held.map(\.worker) == [WorkerID(3)] && held.allSatisfy { $0.envelope.flags.contains(.sentAhead) })
+        #expect(!core.stealPlanner.dry.contains(WorkerID(3)))
+    }
+
+    @Test func aMemberThatSharedWhatWasAskedIsAskedAgainLater() {
+        var core = fourMembersWorkerOneSpilledLast()
+        _ = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        let shared = core.receive(task(WorkerID(1), 2), from: WorkerID(1))
+        #expect(shared.map(\.worker) == [WorkerID(2)])
+        #expect(core.receive(shareReply(WorkerID(1), shortfall: 0), from: WorkerID(1)).isEmpty)
+        #expect(core.stealPlanner.dry.isEmpty && core.stealPlanner.asked.isEmpty)
+        #expect(core.receive(idleRequest(WorkerID(2)), from: WorkerID(2)).map(\.worker) == [WorkerID(1)])
+    }
+
+    @Test func aShareReplyFromAMemberNotAskedIsDropped() {
+        var core = fourMembersWorkerOneSpilledLast()
+        #expect(core.receive(shareReply(WorkerID(2), shortfall: 1), from: WorkerID(2)).isEmpty)
+        #expect(core.counters.unreadable == 1)
+        _ = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        let malformed = Envelope(kind: .request, flags: .shareReply, source: WorkerID(1), payload: [1, 0])
+        #expect(core.receive(malformed, from: WorkerID(1)).isEmpty)
+        #expect(core.counters.unreadable == 2)
+        #expect(core.stealPlanner.asked == [WorkerID(1): 1])
+    }
+
+    @Test func aLostMemberThatWasAskedIsReplacedByAnother() {
+        var core = fourMembersWorkerOneSpilledLast()
+        _ = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        let sends = core.remove(WorkerID(1))
+        #expect(sends.filter { $0.envelope.kind == .request }.map(\.worker) == [.origin])
+        #expect(core.stealPlanner.asked == [.origin: 1])
+    }
+
+    @Test func aLateJoinerIsAskedWhileIdleWorkersLackWork() {
         var core = BrokerCore(expectedBuild: nil, workerCount: 3)
-        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
-        let sends = core.receive(Envelope(kind: .request, source: WorkerID(2), payload: [1, 0, 0, 0]), from: WorkerID(2))
-        #expect(sends.map(\.worker) == [.origin, WorkerID(1)])
-        #expect(sends.allSatisfy { $0.envelope.kind == .request && $0.envelope.payload == [1, 0, 0, 0] })
-        // A late joiner is asked to share too, since someone is idle.
-        let late = core.receive(join(WorkerID(3)), from: WorkerID(3))
-        #expect(late.map(\.envelope.kind) == [.welcome, .request])
+        _ = core.receive(join(WorkerID(1)), from: WorkerID(1))
+        // Alone: nobody to ask.
+        #expect(core.receive(idleRequest(WorkerID(1)), from: WorkerID(1)).isEmpty)
+        let origin = core.receive(join(.origin), from: .origin)
+        #expect(origin.map(\.envelope.kind) == [.welcome, .request])
+        // Already asked for the one idle slot: the next joiner is not, until the origin falls short.
+        #expect(core.receive(join(WorkerID(2)), from: WorkerID(2)).map(\.envelope.kind) == [.welcome])
+        #expect(core.receive(shareReply(.origin, shortfall: 1), from: .origin).map(\.worker) == [WorkerID(2)])
     }
 
     @Test func aBusyWorkerAskingAheadDoesNotMakeTheOthersShare() {

@@ -27,6 +27,10 @@ extension BrokerCore {
         /// (its result was on the way as the owner gave up on it): nothing
         /// to do, and not a dropped message.
         public var lateCancels = 0
+        /// Share requests sent (work stealing: one member asked at a time).
+        public var shareRequests = 0
+        /// Share requests answered with fewer futures than asked (the member owes the rest).
+        public var shareShortfalls = 0
 
         // Dropped messages, one counter per ``DropReason``.
         public var unreadable = 0
@@ -57,7 +61,8 @@ extension BrokerCore {
             let others = [("refused joins", refusedJoins), ("peers cut off", peersCutOff), ("re-queued", requeued),
                           ("lost workers", lostWorkers), ("stale results", staleResults),
                           ("futures out of retries", exhaustedFutures), ("orphans dropped", orphansDropped),
-                          ("remote-only futures without a worker", strandedFutures), ("late cancels", lateCancels)]
+                          ("remote-only futures without a worker", strandedFutures), ("late cancels", lateCancels),
+                          ("share requests", shareRequests), ("share requests short", shareShortfalls)]
                 .filter { $0.1 > 0 }.map { ", \($0.0) \($0.1)" }.joined()
             return "routed \(routed), dropped \(dropped)\(detail)\(others)"
         }

@@ -15,6 +15,8 @@ public struct BrokerCore {
     public typealias Send = BrokerScheduler.Dispatch
 
     public private(set) var scheduler = BrokerScheduler()
+    /// Whom to ask to share when workers idle and nothing is queued here.
+    public private(set) var stealPlanner = StealPlanner()
     /// Shared constants in the order they were set (sent to late joiners).
     public private(set) var constants: [SharedConstantRecord] = []
     private var constantNames: Set<String> = []
@@ -99,21 +101,33 @@ public struct BrokerCore {
                     counters.staleResults += 1
                     return drop(.unknownFuture, "\(peer) gave back \(envelope.futureID), which it does not hold", from: peer)
                 }
-                return scheduler.giveBack(envelope, from: peer)
+                return noteHeld(scheduler.giveBack(envelope, from: peer))
             }
-            let sends = scheduler.submit(envelope)
+            // A future of its own (not one it must not run itself) is a sign of queued work there.
+            if !envelope.flags.contains(.remoteOnly) { stealPlanner.spilled(by: peer) }
+            let sends = noteHeld(scheduler.submit(envelope))
             // Only the new future can be stranded now (losses check the rest): no work for other spills.
             return envelope.flags.contains(.remoteOnly) ? sends + failStrandedFutures() : sends
+        case .request where envelope.flags.contains(.shareReply):
+            guard let reply = ShareReply(payload: envelope.payload) else {
+                return drop(.unreadable, "malformed share reply from \(peer)", from: peer)
+            }
+            guard stealPlanner.answered(by: peer, shortfall: reply.shortfall) else {
+                return drop(.unreadable, "share reply from \(peer), which was not asked to share", from: peer)
+            }
+            if reply.shortfall > 0 { counters.shareShortfalls += 1 }
+            // What it shared arrived before its answer; ask another member for what is still missing.
+            return askToShare()
         case .request:
             guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)
             }
-            let sends = scheduler.request(from: peer, count: request.forIdleSlots, ahead: request.ahead)
+            let sends = noteHeld(scheduler.request(from: peer, count: request.forIdleSlots, ahead: request.ahead))
             // Only an idle worker's request starts stealing; one asked ahead by a busy worker waits.
-            guard request.forIdleSlots > 0, sends.isEmpty, scheduler.queue.isEmpty, !isShutDown else { return sends }
-            // A worker is idle and the broker has nothing: ask the others to
-            // send what waits in their local queues (work stealing through the broker).
-            return members.keys.sorted().filter { $0 != peer }.map { Send(worker: $0, envelope: stealRequest(for: $0)) }
+            guard request.forIdleSlots > 0, sends.isEmpty else { return sends }
+            // A worker is idle and the broker has nothing: ask a member to
+            // send what waits in its local queue (work stealing through the broker).
+            return askToShare(excluding: peer)
         case .result:
             guard scheduler.holds(peer, envelope.futureID) else {
                 // Re-queued after a loss and run elsewhere, cancelled, or a duplicate: exactly once.
@@ -187,12 +201,13 @@ public struct BrokerCore {
         }
         let worker = LostWorker(id: peer, host: request.host)
         lost[peer] = worker
+        stealPlanner.forget(peer)
         let removal = scheduler.remove(peer, maxLosses: maxWorkerLosses)
         counters.lostWorkers += 1
         counters.requeued += removal.requeued.count
         counters.orphansDropped += removal.orphansDropped.count
         if !isShutDown { notices.append(.workerLost(worker, requeued: removal.requeued.count)) }
-        var sends = removal.dispatches
+        var sends = noteHeld(removal.dispatches)
         for (task, workers) in removal.exhausted {
             counters.exhaustedFutures += 1
             let named = workers.map { lost[$0] ?? LostWorker(id: $0, host: "?") }
@@ -208,7 +223,8 @@ public struct BrokerCore {
         for orphan in removal.orphansRunning where members[orphan.worker] != nil {
             sends.append(Send(worker: orphan.worker, envelope: Envelope(kind: .cancel, futureID: orphan.future, source: .broker, target: orphan.worker)))
         }
-        return sends + failStrandedFutures()
+        // A question it will not answer now goes to another member.
+        return sends + failStrandedFutures() + askToShare()
     }
 
     /// The `RemoteError` type name of the failure the broker sends for a
@@ -327,18 +343,37 @@ public struct BrokerCore {
         }
         if isShutDown {
             sends.append(Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer)))
-        } else if scheduler.queue.isEmpty, scheduler.idleCredits > 0 {
-            // Workers that joined earlier are already idle: share with them from the start.
-            sends.append(Send(worker: peer, envelope: stealRequest(for: peer)))
+        } else {
+            // Workers that joined earlier may be idle already: the newcomer shares with them from the start.
+            sends += askToShare(preferring: peer)
         }
         return sends
     }
 
-    /// Asks `worker` to share its local queue with the idle workers.
-    private func stealRequest(for worker: WorkerID) -> Envelope {
-        var idle = PayloadWriter()
-        idle.writeUInt32(UInt32(clamping: scheduler.idleCredits))
-        return Envelope(kind: .request, source: .broker, target: worker, payload: idle.bytes)
+    /// A future sent ahead waits in its holder's local queue: that member
+    /// has work to share again, even if it fell short before.
+    private mutating func noteHeld(_ dispatches: [Send]) -> [Send] {
+        for dispatch in dispatches where dispatch.envelope.flags.contains(.sentAhead) {
+            stealPlanner.holdsAhead(dispatch.worker)
+        }
+        return dispatches
+    }
+
+    /// When workers idle and the broker has nothing queued, asks one more
+    /// member to share its local queue (``StealPlanner``): the one most
+    /// likely to hold queued work, for as many futures as the idle workers
+    /// lack beyond those already asked for. Nothing once the run has ended.
+    private mutating func askToShare(excluding idleWorker: WorkerID? = nil, preferring: WorkerID? = nil) -> [Send] {
+        guard !isShutDown, scheduler.queue.isEmpty else { return [] }
+        let idleCredits = scheduler.idleCredits
+        let scheduler = scheduler
+        guard idleCredits > 0, let ask = stealPlanner.nextAsk(idleCredits: idleCredits, members: members.keys,
+                                                               excluding: idleWorker, preferring: preferring,
+                                                               isIdle: { scheduler.credits(of: $0) > 0 }) else { return [] }
+        counters.shareRequests += 1
+        var count = PayloadWriter()
+        count.writeUInt32(UInt32(clamping: ask.count))
+        return [Send(worker: ask.member, envelope: Envelope(kind: .request, source: .broker, target: ask.member, payload: count.bytes))]
     }
 
     private mutating func shutdownAll(except peer: WorkerID, envelope: Envelope) -> [Send] {

@@ -7,7 +7,7 @@
 public struct Envelope: Sendable, Equatable {
     /// The version of the wire protocol this build speaks. Peers with another
     /// version are refused at the handshake.
-    public static let protocolVersion: UInt8 = 2
+    public static let protocolVersion: UInt8 = 3
 
     public var kind: EnvelopeKind
     public var flags: EnvelopeFlags
@@ -117,4 +117,7 @@ public struct EnvelopeFlags: OptionSet, Sendable, Hashable {
     /// A task the broker sent against a credit asked ahead: the worker may
     /// hold it until a slot frees, and reports `started` when it starts it.
     public static let sentAhead = EnvelopeFlags(rawValue: 1 << 6)
+    /// A `request` from a process that answers the broker's share request
+    /// (payload: ``ShareReply``), not a request for work.
+    public static let shareReply = EnvelopeFlags(rawValue: 1 << 7)
 }
