@@ -165,8 +165,12 @@ import Testing
         #expect(core.receive(idleRequest(WorkerID(2)), from: WorkerID(2)).isEmpty)
         // A future of worker 1's own goes to the idle worker and makes it worth asking again;
         // a remote-only one does not (it is no sign of queued work).
-        _ = core.receive(task(.origin, 1, flags: .remoteOnly), from: .origin)
+        let remote = core.receive(task(.origin, 1, flags: .remoteOnly), from: .origin)
         #expect(core.stealPlanner.dry.contains(.origin))
+        // Sent for an idle slot, it may still wait in worker 2's queue (a local future may have taken
+        // the slot): worker 2 may be asked again.
+        #expect(remote.map(\.worker) == [WorkerID(2)])
+        #expect(!core.stealPlanner.dry.contains(WorkerID(2)))
         let spilled = core.receive(task(WorkerID(1), 2), from: WorkerID(1))
         #expect(spilled.map(\.envelope.kind) == [.task])
         #expect(!core.stealPlanner.dry.contains(WorkerID(1)))

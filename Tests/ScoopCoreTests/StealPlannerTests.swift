@@ -66,4 +66,16 @@ import Testing
         #expect(planner.outstanding == 0)
         expectAsk(planner.nextAsk(idleCredits: 2, members: members.dropFirst()), WorkerID(1), 2)
     }
+
+    @Test func aShortAnswerThatCrossedAFutureSentToTheMemberDoesNotMakeItDry() {
+        var planner = StealPlanner()
+        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        planner.sent(to: WorkerID(1))
+        let answered = planner.answered(by: WorkerID(1), shortfall: 1)
+        #expect(answered && planner.dry.isEmpty)
+        // The next question and a short answer that crossed nothing: dry.
+        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        _ = planner.answered(by: WorkerID(1), shortfall: 1)
+        #expect(planner.dry == [WorkerID(1)])
+    }
 }

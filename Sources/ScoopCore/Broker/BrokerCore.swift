@@ -350,12 +350,12 @@ public struct BrokerCore {
         return sends
     }
 
-    /// A future sent ahead waits in its holder's local queue: that member
-    /// has work to share again, even if it fell short before.
+    /// A future the broker sends may wait in its receiver's local queue (one
+    /// sent ahead always does; one for an idle slot does when a local future
+    /// took the slot meanwhile): that member may have work to share again,
+    /// even if it fell short before.
     private mutating func noteHeld(_ dispatches: [Send]) -> [Send] {
-        for dispatch in dispatches where dispatch.envelope.flags.contains(.sentAhead) {
-            stealPlanner.holdsAhead(dispatch.worker)
-        }
+        for dispatch in dispatches { stealPlanner.sent(to: dispatch.worker) }
         return dispatches
     }
 

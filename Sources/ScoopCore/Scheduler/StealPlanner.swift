@@ -12,8 +12,8 @@
 /// is *dry*: it owes the rest (its next futures that would queue spill
 /// instead, ``WorkerQueuePolicy/shareBudget``), so it is not asked again
 /// until it spills a future of its own (a `remoteOnly` one is no sign of
-/// queued work) or the broker sends it one to hold ahead (which waits in
-/// its queue). The next member is asked for what is still missing.
+/// queued work) or the broker sends it one (which may wait in its queue).
+/// The next member is asked for what is still missing.
 ///
 /// Pure logic, kept by ``BrokerCore`` under the broker's lock.
 ///
@@ -27,6 +27,9 @@
 public struct StealPlanner: Sendable {
     /// Members asked to share and not answered yet, with how many futures each was asked for.
     public private(set) var asked: [WorkerID: Int] = [:]
+    /// Asked members the broker sent a future after asking: their answer
+    /// may have crossed it, so falling short does not make them dry.
+    private var sentSinceAsked: Set<WorkerID> = []
     /// Members that had fewer futures than asked and owe the rest: not asked again until they spill.
     public private(set) var dry: Set<WorkerID> = []
     /// When each member last spilled a future of its own (a counter, not a clock).
@@ -45,9 +48,12 @@ public struct StealPlanner: Sendable {
         dry.remove(member)
     }
 
-    /// The broker sent `member` a future to hold until a slot frees: it has queued work, so it may be asked again.
-    public mutating func holdsAhead(_ member: WorkerID) {
+    /// The broker sent `member` a future, which may wait in its queue (one
+    /// sent ahead does; one for an idle slot does when a local future took
+    /// the slot first): it may be asked again.
+    public mutating func sent(to member: WorkerID) {
         dry.remove(member)
+        if asked[member] != nil { sentSinceAsked.insert(member) }
     }
 
     /// `member` answered its share request: the futures it shared arrived
@@ -56,13 +62,16 @@ public struct StealPlanner: Sendable {
     @discardableResult
     public mutating func answered(by member: WorkerID, shortfall: Int) -> Bool {
         guard asked.removeValue(forKey: member) != nil else { return false }
-        if shortfall > 0 { dry.insert(member) }
+        // A future sent to it after the question may wait in its queue now.
+        let crossed = sentSinceAsked.remove(member) != nil
+        if shortfall > 0, !crossed { dry.insert(member) }
         return true
     }
 
     /// `member` left the pool: its question is void (what it lacked is asked of another).
     public mutating func forget(_ member: WorkerID) {
         asked[member] = nil
+        sentSinceAsked.remove(member)
         dry.remove(member)
         lastSpill[member] = nil
     }
