@@ -149,37 +149,48 @@ import Testing
         #expect(core.counters.shareRequests == 2)
     }
 
-    @Test func aMemberThatFallsShortIsNotAskedAgainUntilItSpills() {
+    @Test func aMemberThatFallsShortIsNotFollowedUpWithUntilItSpills() {
         var core = fourMembersWorkerOneSpilledLast()
-        _ = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        let first = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        #expect(first.allSatisfy { $0.envelope.flags.contains(.shareReply) })
         // Worker 1 had nothing: the next member is asked, worker 1 is dry.
         let next = core.receive(shareReply(WorkerID(1), shortfall: 1), from: WorkerID(1))
         #expect(next.map(\.worker) == [.origin])
         #expect(core.stealPlanner.dry == [WorkerID(1)])
         #expect(core.counters.shareShortfalls == 1)
-        // Everyone busy has nothing; the idle ones are asked last (an idle
-        // credit may be stale: the origin's, from before its program began), then nobody.
-        #expect(core.receive(shareReply(.origin, shortfall: 1), from: .origin).map(\.worker) == [WorkerID(3)])
-        #expect(core.receive(shareReply(WorkerID(3), shortfall: 1), from: WorkerID(3)).map(\.worker) == [WorkerID(2)])
-        #expect(core.receive(shareReply(WorkerID(2), shortfall: 1), from: WorkerID(2)).isEmpty)
-        #expect(core.receive(idleRequest(WorkerID(2)), from: WorkerID(2)).isEmpty)
-        // A future of worker 1's own goes to the idle worker and makes it worth asking again;
+        // The last busy member that is not dry is asked without wanting an answer
+        // (nobody is left to follow up with: worker 2 idles).
+        let last = core.receive(shareReply(.origin, shortfall: 1), from: .origin)
+        #expect(last.map(\.worker) == [WorkerID(3)] && last.allSatisfy { !$0.envelope.flags.contains(.shareReply) })
+        #expect(core.stealPlanner.dry == [.origin, WorkerID(1)] && core.stealPlanner.asked.isEmpty)
+        // The next idle request asks again, a dry member too if need be: its program may have queued work since.
+        let again = core.receive(idleRequest(WorkerID(2)), from: WorkerID(2))
+        #expect(again.map(\.worker) == [WorkerID(3)] && again.map(\.envelope.payload) == [[2, 0, 0, 0]])
+        // A future of worker 1's own goes to the idle worker and makes it worth following up with;
         // a remote-only one does not (it is no sign of queued work).
         let remote = core.receive(task(.origin, 1, flags: .remoteOnly), from: .origin)
         #expect(core.stealPlanner.dry.contains(.origin))
-        // Sent for an idle slot, it may still wait in worker 2's queue (a local future may have taken
-        // the slot): worker 2 may be asked again.
         #expect(remote.map(\.worker) == [WorkerID(2)])
-        #expect(!core.stealPlanner.dry.contains(WorkerID(2)))
         let spilled = core.receive(task(WorkerID(1), 2), from: WorkerID(1))
         #expect(spilled.map(\.envelope.kind) == [.task])
         #expect(!core.stealPlanner.dry.contains(WorkerID(1)))
-        // A future sent to worker 3 to hold ahead waits in its queue: it may be asked again.
-        _ = core.receive(Envelope(kind: .request, source: WorkerID(3), payload: WorkRequest(forIdleSlots: 0, ahead: 1).payload),
-                         from: WorkerID(3))
-        let held = core.receive(task(.origin, 2), from: .origin)
-        #expect(held.map(\.worker) == [WorkerID(3)] && held.allSatisfy { $0.envelope.flags.contains(.sentAhead) })
-        #expect(!core.stealPlanner.dry.contains(WorkerID(3)))
+        // A future sent to the origin (here to hold ahead) may wait in its queue: it may be followed up with again.
+        _ = core.receive(Envelope(kind: .request, source: .origin, payload: WorkRequest(forIdleSlots: 0, ahead: 1).payload),
+                         from: .origin)
+        let held = core.receive(task(WorkerID(3), 1), from: WorkerID(3))
+        #expect(held.map(\.worker) == [.origin] && held.allSatisfy { $0.envelope.flags.contains(.sentAhead) })
+        #expect(core.stealPlanner.dry.isEmpty)
+    }
+
+    @Test func onTwoWorkersAShareRequestWantsNoAnswer() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 2)
+        for worker in [WorkerID.origin, WorkerID(1)] { _ = core.receive(join(worker), from: worker) }
+        for _ in 0..<3 {
+            let sends = core.receive(idleRequest(WorkerID(1)), from: WorkerID(1))
+            #expect(sends.map(\.worker) == [.origin])
+            #expect(sends.allSatisfy { $0.envelope.kind == .request && !$0.envelope.flags.contains(.shareReply) })
+        }
+        #expect(core.stealPlanner.asked.isEmpty)
     }
 
     @Test func aMemberThatSharedWhatWasAskedIsAskedAgainLater() {
@@ -218,9 +229,11 @@ import Testing
         #expect(core.receive(idleRequest(WorkerID(1)), from: WorkerID(1)).isEmpty)
         let origin = core.receive(join(.origin), from: .origin)
         #expect(origin.map(\.envelope.kind) == [.welcome, .request])
-        // Already asked for the one idle slot: the next joiner is not, until the origin falls short.
-        #expect(core.receive(join(WorkerID(2)), from: WorkerID(2)).map(\.envelope.kind) == [.welcome])
-        #expect(core.receive(shareReply(.origin, shortfall: 1), from: .origin).map(\.worker) == [WorkerID(2)])
+        // Asked without wanting an answer (nobody else to follow up with): the next joiner is asked too.
+        let second = core.receive(join(WorkerID(2)), from: WorkerID(2))
+        #expect(second.map(\.envelope.kind) == [.welcome, .request])
+        #expect(second.last?.envelope.flags.contains(.shareReply) == true)
+        #expect(core.receive(shareReply(WorkerID(2), shortfall: 1), from: WorkerID(2)).map(\.worker) == [.origin])
     }
 
     @Test func aBusyWorkerAskingAheadDoesNotMakeTheOthersShare() {

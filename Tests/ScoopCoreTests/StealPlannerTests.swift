@@ -5,7 +5,7 @@ import Testing
 @Suite struct StealPlannerTests {
     let members = [WorkerID.origin, WorkerID(1), WorkerID(2), WorkerID(3)]
 
-    func expectAsk(_ ask: (member: WorkerID, count: Int)?, _ member: WorkerID?, _ count: Int = 0,
+    func expectAsk(_ ask: (member: WorkerID, count: Int, wantsAnswer: Bool)?, _ member: WorkerID?, _ count: Int = 0,
                    sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(ask?.member == member, sourceLocation: sourceLocation)
         if member != nil { #expect(ask?.count == count, sourceLocation: sourceLocation) }
@@ -13,68 +13,92 @@ import Testing
 
     @Test func asksOneMemberForWhatIdleWorkersLackBeyondWhatIsAsked() {
         var planner = StealPlanner()
-        expectAsk(planner.nextAsk(idleCredits: 0, members: members), nil)
-        expectAsk(planner.nextAsk(idleCredits: 3, members: members, excluding: .origin), WorkerID(1), 3)
+        expectAsk(planner.nextAsk(idleCredits: 0, members: members, occasion: .followUp), nil)
+        expectAsk(planner.nextAsk(idleCredits: 3, members: members, occasion: .idleRequest(from: .origin)), WorkerID(1), 3)
         #expect(planner.outstanding == 3)
-        expectAsk(planner.nextAsk(idleCredits: 3, members: members), nil)
-        expectAsk(planner.nextAsk(idleCredits: 5, members: members), .origin, 2)
+        expectAsk(planner.nextAsk(idleCredits: 3, members: members, occasion: .followUp), nil)
+        expectAsk(planner.nextAsk(idleCredits: 5, members: members, occasion: .followUp), .origin, 2)
     }
 
-    @Test func busyMembersComeFirstThenTheLatestSpillerThenTheLowestID() {
+    @Test func busyBeforeIdleThenNotDryThenTheLatestSpillerThenTheLowestID() {
         var planner = StealPlanner()
         planner.spilled(by: WorkerID(2))
         planner.spilled(by: WorkerID(3))
-        planner.spilled(by: WorkerID(2))
-        let idle: Set<WorkerID> = [WorkerID(2)]
-        var order: [WorkerID] = []
-        while let ask = planner.nextAsk(idleCredits: 10, members: members, isIdle: { idle.contains($0) }) {
+        planner.spilled(by: WorkerID(1))
+        expectAsk(planner.nextAsk(idleCredits: 1, members: members, occasion: .followUp), WorkerID(1), 1)
+        _ = planner.answered(by: WorkerID(1), shortfall: 1)
+        let idle: Set<WorkerID> = [WorkerID(3)]
+        var order: [WorkerID] = [], left = members
+        while let ask = planner.nextAsk(idleCredits: 10, members: left, occasion: .idleRequest(from: WorkerID(2)),
+                                        isIdle: { idle.contains($0) }) {
             order.append(ask.member)
-            planner.answered(by: ask.member, shortfall: 10)
+            left.removeAll { $0 == ask.member }
+            _ = planner.answered(by: ask.member, shortfall: 0)
         }
-        #expect(order == [WorkerID(3), .origin, WorkerID(1), WorkerID(2)])
-        #expect(planner.dry == Set(members))
+        // Busy and not dry (the origin), busy and dry (worker 1), then idle (worker 3); never the requester.
+        #expect(order == [.origin, WorkerID(1), WorkerID(3)])
     }
 
-    @Test func aNewcomerIsPreferredWhenItMayBeAsked() {
+    @Test func aFollowUpSkipsDryAndIdleMembersAndTheLastCandidateIsNotAskedForAnAnswer() {
+        var planner = StealPlanner()
+        let idle: (WorkerID) -> Bool = { $0 == WorkerID(1) || $0 == WorkerID(3) }
+        let first = planner.nextAsk(idleCredits: 1, members: members, occasion: .idleRequest(from: WorkerID(3)), isIdle: idle)
+        #expect(first?.member == .origin && first?.wantsAnswer == true)
+        _ = planner.answered(by: .origin, shortfall: 1)
+        // Worker 2 is the last busy member that is not dry: nobody to follow up with after it.
+        let last = planner.nextAsk(idleCredits: 1, members: members, occasion: .followUp, isIdle: idle)
+        #expect(last?.member == WorkerID(2) && last?.wantsAnswer == false)
+        #expect(planner.asked.isEmpty && planner.dry == [.origin])
+    }
+
+    @Test func onTwoWorkersNoQuestionWantsAnAnswer() {
+        var planner = StealPlanner()
+        let ask = planner.nextAsk(idleCredits: 1, members: [.origin, WorkerID(1)], occasion: .idleRequest(from: WorkerID(1)),
+                                  isIdle: { $0 == WorkerID(1) })
+        #expect(ask?.member == .origin && ask?.wantsAnswer == false)
+        #expect(planner.outstanding == 0)
+    }
+
+    @Test func aNewcomerIsAskedFirst() {
         var planner = StealPlanner()
         planner.spilled(by: WorkerID(1))
-        expectAsk(planner.nextAsk(idleCredits: 1, members: members, preferring: WorkerID(3)), WorkerID(3), 1)
-        expectAsk(planner.nextAsk(idleCredits: 2, members: members, preferring: WorkerID(3)), WorkerID(1), 1)
+        expectAsk(planner.nextAsk(idleCredits: 1, members: members, occasion: .joined(WorkerID(3))), WorkerID(3), 1)
+        expectAsk(planner.nextAsk(idleCredits: 2, members: members, occasion: .joined(WorkerID(3))), WorkerID(1), 1)
     }
 
-    @Test func aDryMemberWaitsForItsNextSpillAndAnAnswerNotAskedForIsStray() {
+    @Test func aDryMemberIsFollowedUpWithAfterItsNextSpillAndAnAnswerNotAskedForIsStray() {
         var planner = StealPlanner()
+        let pair = [WorkerID(1), WorkerID(2)]
         let stray = planner.answered(by: WorkerID(1), shortfall: 1)
         #expect(!stray)
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        expectAsk(planner.nextAsk(idleCredits: 1, members: pair, occasion: .followUp), WorkerID(1), 1)
         let answeredShort = planner.answered(by: WorkerID(1), shortfall: 1)
-        #expect(answeredShort)
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), nil)
+        #expect(answeredShort && planner.dry == [WorkerID(1)])
+        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)], occasion: .followUp), nil)
         planner.spilled(by: WorkerID(1))
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
-        // Answered in full: not dry, may be asked again.
+        expectAsk(planner.nextAsk(idleCredits: 1, members: pair, occasion: .followUp), WorkerID(1), 1)
+        // Answered in full: not dry.
         let answeredInFull = planner.answered(by: WorkerID(1), shortfall: 0)
-        #expect(answeredInFull)
-        #expect(planner.dry.isEmpty)
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        #expect(answeredInFull && planner.dry.isEmpty)
     }
 
     @Test func aForgottenMembersQuestionIsVoid() {
         var planner = StealPlanner()
-        _ = planner.nextAsk(idleCredits: 2, members: members)
+        _ = planner.nextAsk(idleCredits: 2, members: members, occasion: .followUp)
         planner.forget(.origin)
         #expect(planner.outstanding == 0)
-        expectAsk(planner.nextAsk(idleCredits: 2, members: members.dropFirst()), WorkerID(1), 2)
+        expectAsk(planner.nextAsk(idleCredits: 2, members: members.dropFirst(), occasion: .followUp), WorkerID(1), 2)
     }
 
     @Test func aShortAnswerThatCrossedAFutureSentToTheMemberDoesNotMakeItDry() {
         var planner = StealPlanner()
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        let pair = [WorkerID(1), WorkerID(2)]
+        expectAsk(planner.nextAsk(idleCredits: 1, members: pair, occasion: .followUp), WorkerID(1), 1)
         planner.sent(to: WorkerID(1))
         let answered = planner.answered(by: WorkerID(1), shortfall: 1)
         #expect(answered && planner.dry.isEmpty)
         // The next question and a short answer that crossed nothing: dry.
-        expectAsk(planner.nextAsk(idleCredits: 1, members: [WorkerID(1)]), WorkerID(1), 1)
+        expectAsk(planner.nextAsk(idleCredits: 1, members: pair, occasion: .followUp), WorkerID(1), 1)
         _ = planner.answered(by: WorkerID(1), shortfall: 1)
         #expect(planner.dry == [WorkerID(1)])
     }

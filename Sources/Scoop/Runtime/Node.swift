@@ -703,9 +703,9 @@ extension Node: NodeTransportDelegate {
                 ? String(decoding: envelope.payload, as: UTF8.self) : nil
             signalShutdown(reason: reason)
         case .request:
-            // Other workers are idle: send them what waits here, then say
-            // how many of those asked for were not here (owed: the broker
-            // asks another member for them).
+            // Other workers are idle: send them what waits here, then, if
+            // the broker asks for an answer, say how many of those asked for
+            // were not here (owed: the broker asks another member for them).
             var reader = PayloadReader(envelope.payload)
             let idle = Int((try? reader.readUInt32()) ?? 1)
             let shared = state.withLock { $0.policy.share(with: idle) }
@@ -715,8 +715,10 @@ extension Node: NodeTransportDelegate {
                 case .remote(let held): giveBack(held)  // asked for ahead, not started
                 }
             }
-            transport?.send(Envelope(kind: .request, flags: .shareReply, source: workerID,
-                                     payload: ShareReply(shortfall: max(0, idle - shared.count)).payload))
+            if envelope.flags.contains(.shareReply) {
+                transport?.send(Envelope(kind: .request, flags: .shareReply, source: workerID,
+                                         payload: ShareReply(shortfall: max(0, idle - shared.count)).payload))
+            }
         case .heartbeat:
             transport?.send(Envelope(kind: .heartbeat, source: workerID))
         case .join, .welcome, .refuse, .started, .event:

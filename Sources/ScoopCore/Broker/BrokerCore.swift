@@ -117,7 +117,7 @@ public struct BrokerCore {
             }
             if reply.shortfall > 0 { counters.shareShortfalls += 1 }
             // What it shared arrived before its answer; ask another member for what is still missing.
-            return askToShare()
+            return askToShare(.followUp)
         case .request:
             guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)
@@ -127,7 +127,7 @@ public struct BrokerCore {
             guard request.forIdleSlots > 0, sends.isEmpty else { return sends }
             // A worker is idle and the broker has nothing: ask a member to
             // send what waits in its local queue (work stealing through the broker).
-            return askToShare(excluding: peer)
+            return askToShare(.idleRequest(from: peer))
         case .result:
             guard scheduler.holds(peer, envelope.futureID) else {
                 // Re-queued after a loss and run elsewhere, cancelled, or a duplicate: exactly once.
@@ -224,7 +224,7 @@ public struct BrokerCore {
             sends.append(Send(worker: orphan.worker, envelope: Envelope(kind: .cancel, futureID: orphan.future, source: .broker, target: orphan.worker)))
         }
         // A question it will not answer now goes to another member.
-        return sends + failStrandedFutures() + askToShare()
+        return sends + failStrandedFutures() + askToShare(.followUp)
     }
 
     /// The `RemoteError` type name of the failure the broker sends for a
@@ -345,7 +345,7 @@ public struct BrokerCore {
             sends.append(Send(worker: peer, envelope: Envelope(kind: .shutdown, source: .broker, target: peer)))
         } else {
             // Workers that joined earlier may be idle already: the newcomer shares with them from the start.
-            sends += askToShare(preferring: peer)
+            sends += askToShare(.joined(peer))
         }
         return sends
     }
@@ -360,20 +360,20 @@ public struct BrokerCore {
     }
 
     /// When workers idle and the broker has nothing queued, asks one more
-    /// member to share its local queue (``StealPlanner``): the one most
-    /// likely to hold queued work, for as many futures as the idle workers
-    /// lack beyond those already asked for. Nothing once the run has ended.
-    private mutating func askToShare(excluding idleWorker: WorkerID? = nil, preferring: WorkerID? = nil) -> [Send] {
+    /// member to share its local queue (``StealPlanner``) for as many
+    /// futures as the idle workers lack beyond those already asked for.
+    /// Nothing once the run has ended.
+    private mutating func askToShare(_ occasion: StealPlanner.Occasion) -> [Send] {
         guard !isShutDown, scheduler.queue.isEmpty else { return [] }
         let idleCredits = scheduler.idleCredits
         let scheduler = scheduler
-        guard idleCredits > 0, let ask = stealPlanner.nextAsk(idleCredits: idleCredits, members: members.keys,
-                                                               excluding: idleWorker, preferring: preferring,
+        guard idleCredits > 0, let ask = stealPlanner.nextAsk(idleCredits: idleCredits, members: members.keys, occasion: occasion,
                                                                isIdle: { scheduler.credits(of: $0) > 0 }) else { return [] }
         counters.shareRequests += 1
         var count = PayloadWriter()
         count.writeUInt32(UInt32(clamping: ask.count))
-        return [Send(worker: ask.member, envelope: Envelope(kind: .request, source: .broker, target: ask.member, payload: count.bytes))]
+        return [Send(worker: ask.member, envelope: Envelope(kind: .request, flags: ask.wantsAnswer ? .shareReply : [],
+                                                            source: .broker, target: ask.member, payload: count.bytes))]
     }
 
     private mutating func shutdownAll(except peer: WorkerID, envelope: Envelope) -> [Send] {

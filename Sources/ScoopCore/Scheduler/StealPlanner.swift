@@ -4,25 +4,30 @@
 /// Asking every member at once (as before) moved one future from each of
 /// them for a single idle worker, and left every member that had nothing
 /// owing futures it would then spill needlessly: harmless on two workers,
-/// churn on sixty-four. Instead the broker asks the member most likely to
-/// hold queued work (a busy one before an idle one, the one that spilled
-/// most recently, else the lowest id) for as many futures as idle workers lack, and waits for its answer:
-/// every member answers a share request (``ShareReply``) after the futures
-/// it shared, saying how many it could not send. A member that fell short
-/// is *dry*: it owes the rest (its next futures that would queue spill
-/// instead, ``WorkerQueuePolicy/shareBudget``), so it is not asked again
-/// until it spills a future of its own (a `remoteOnly` one is no sign of
-/// queued work) or the broker sends it one (which may wait in its queue).
-/// The next member is asked for what is still missing.
+/// churn on sixty-four. Instead, on each idle worker's request, the broker
+/// asks the member most likely to hold queued work (a busy one before one
+/// holding idle credits, then the one that spilled last, else the lowest
+/// id) for as many futures as idle workers lack. When another member could
+/// be asked if this one falls short, the question asks for an answer: the
+/// member answers (``ShareReply``) after the futures it shared, saying how
+/// many it could not send. A member that fell short is *dry*: it owes the
+/// rest (its next futures that would queue spill instead,
+/// ``WorkerQueuePolicy/shareBudget``), and the broker follows up with the
+/// next busy member that is not dry, until the idle workers' need is asked
+/// for or nobody is left. A dry member is not followed up with again until
+/// it spills a future of its own (a `remoteOnly` one is no sign of queued
+/// work) or the broker sends it one (which may wait in its queue).
 ///
 /// Pure logic, kept by ``BrokerCore`` under the broker's lock.
 ///
 /// ```swift
 /// var planner = StealPlanner()
 /// planner.spilled(by: WorkerID(2))
-/// let ask = planner.nextAsk(idleCredits: 1, members: [.origin, WorkerID(1), WorkerID(2)], excluding: WorkerID(1))
+/// let members = [WorkerID.origin, WorkerID(1), WorkerID(2)]
+/// let ask = planner.nextAsk(idleCredits: 1, members: members, occasion: .idleRequest(from: WorkerID(1)))
 /// // (WorkerID(2), 1): worker 2 spilled last
-/// planner.answered(by: WorkerID(2), shortfall: 1)   // dry now: worker 0 is asked next
+/// planner.answered(by: WorkerID(2), shortfall: 1)   // dry now
+/// let next = planner.nextAsk(idleCredits: 1, members: members, occasion: .followUp)  // (.origin, 1)
 /// ```
 public struct StealPlanner: Sendable {
     /// Members asked to share and not answered yet, with how many futures each was asked for.
@@ -76,35 +81,58 @@ public struct StealPlanner: Sendable {
         lastSpill[member] = nil
     }
 
+    /// Why the broker looks for a member to ask.
+    public enum Occasion: Equatable, Sendable {
+        /// An idle worker asked for work and the broker has none: any other
+        /// member may be asked, a dry one too (its debt dates from an earlier
+        /// question, and its program may have queued work since: the origin's
+        /// map, after a question at its join), one holding idle credits last.
+        case idleRequest(from: WorkerID)
+        /// A member joined while workers idle: it is asked first.
+        case joined(WorkerID)
+        /// A member fell short or was lost: the next busy member that is not
+        /// dry is asked for the rest (an idle one has nothing; a dry one owes already).
+        case followUp
+    }
+
     /// The next member to ask, and for how many futures, or nil: idle
-    /// workers lack nothing not already asked for, or every member is asked,
-    /// dry, or `excluding` (the idle worker that asked; it has nothing).
-    /// `preferring` is asked first when it may be asked (a member that just
-    /// joined while others idle). Records the question as asked.
-    /// Members `isIdle` (holding idle credits) come last: their queues are
-    /// empty unless their credit is stale (the origin's, from before its
-    /// program submitted work).
-    public mutating func nextAsk(idleCredits: Int, members: some Collection<WorkerID>, excluding: WorkerID? = nil,
-                                 preferring: WorkerID? = nil,
-                                 isIdle: (WorkerID) -> Bool = { _ in false }) -> (member: WorkerID, count: Int)? {
+    /// workers lack nothing not already asked for, or no member may be
+    /// asked on this `occasion`. Busy members come before those `isIdle`
+    /// (holding idle credits: their queues are empty unless a credit is
+    /// stale), members not dry before dry ones, then the one that spilled
+    /// last, then the lowest id. The question wants an answer (and is
+    /// recorded as asked) only when another member could be followed up
+    /// with if this one falls short; otherwise it is not recorded, and the
+    /// member answers nothing (on two workers, no share request is answered).
+    public mutating func nextAsk(idleCredits: Int, members: some Collection<WorkerID>, occasion: Occasion,
+                                 isIdle: (WorkerID) -> Bool = { _ in false }) -> (member: WorkerID, count: Int, wantsAnswer: Bool)? {
         let needed = idleCredits - outstanding
         guard needed > 0 else { return nil }
         func mayAsk(_ member: WorkerID) -> Bool {
-            member != excluding && member != .broker && asked[member] == nil && !dry.contains(member)
+            guard member != .broker, asked[member] == nil else { return false }
+            switch occasion {
+            case .idleRequest(let idleWorker): return member != idleWorker
+            case .joined: return true
+            case .followUp: return !dry.contains(member) && !isIdle(member)
+            }
         }
         let chosen: WorkerID?
-        if let preferring, members.contains(preferring), mayAsk(preferring) {
-            chosen = preferring
+        if case .joined(let newcomer) = occasion, members.contains(newcomer), mayAsk(newcomer) {
+            chosen = newcomer
         } else {
-            // Busy before idle, then the latest spiller, then the lowest id.
-            chosen = members.filter(mayAsk).map { (member: $0, idle: isIdle($0)) }.min { a, b in
+            chosen = members.filter(mayAsk).map { (member: $0, idle: isIdle($0), dry: dry.contains($0)) }.min { a, b in
                 if a.idle != b.idle { return !a.idle }
+                if a.dry != b.dry { return !a.dry }
                 let (spillA, spillB) = (lastSpill[a.member] ?? 0, lastSpill[b.member] ?? 0)
                 return spillA != spillB ? spillA > spillB : a.member < b.member
             }?.member
         }
         guard let chosen else { return nil }
-        asked[chosen] = needed
-        return (chosen, needed)
+        // Worth an answer only if a follow-up could ask someone else.
+        let followUpPossible = members.contains { member in
+            member != chosen && member != .broker && asked[member] == nil && !dry.contains(member) && !isIdle(member)
+        }
+        if followUpPossible { asked[chosen] = needed }
+        return (chosen, needed, followUpPossible)
     }
 }

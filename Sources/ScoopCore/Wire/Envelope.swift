@@ -117,7 +117,7 @@ public struct EnvelopeFlags: OptionSet, Sendable, Hashable {
     /// A task the broker sent against a credit asked ahead: the worker may
     /// hold it until a slot frees, and reports `started` when it starts it.
     public static let sentAhead = EnvelopeFlags(rawValue: 1 << 6)
-    /// A `request` from a process that answers the broker's share request
-    /// (payload: ``ShareReply``), not a request for work.
+    /// On the broker's share request: answer it. On a `request` from a
+    /// process: the answer (payload: ``ShareReply``), not a request for work.
     public static let shareReply = EnvelopeFlags(rawValue: 1 << 7)
 }
