@@ -87,7 +87,8 @@ struct RunCommand: AsyncParsableCommand {
         _ = try messageSize.bytes()
         // Yes-or-no variables this command reads: a misspelt value is refused, not read as "off".
         let variables = ProcessInfo.processInfo.environment
-        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] {
+        // (`SCOOP_PROGRESS=broker` is what a launcher gives its origin: a program it started may run `scoop run` too.)
+        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] where variables[name] != "broker" {
             do {
                 _ = try EnvironmentFlag.value(of: name, in: variables)
             } catch {
@@ -128,7 +129,7 @@ struct RunCommand: AsyncParsableCommand {
                                     workingDirectory: path, remoteShell: ssh == "ssh" ? nil : ssh)
             try MPILaunch.exec(mpi, logger: logger)
         }
-        let progressVariable = try EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: variables)
+        let progressVariable = variables["SCOOP_PROGRESS"] == "broker" ? nil : try EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: variables)
         let plan = RunPlan(
             placements: placements, program: command[0], arguments: Array(command.dropFirst()),
             forwardedEnvironment: forwarded,

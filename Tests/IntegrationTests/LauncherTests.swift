@@ -38,6 +38,14 @@ extension Integration {
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("crashed"), "\(result)")
         }
 
+        @Test("scoop run started by a program that scoop run started (SCOOP_PROGRESS=broker) runs")
+        func nestedLauncherEnvironment() async throws {
+            let result = try await scoop(["run", "-n", "1", "--", Products.path("hello")],
+                                         environment: TestEnvironment.make(["SCOOP_PROGRESS": "broker"]))
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdoutLines == helloLines, "\(result)")
+        }
+
         // Three runs each: a launcher that exits before forwarding its
         // workers' last output loses it only now and then.
         @Test("scoop run -n N -- hello prints exactly what hello prints alone", arguments: [1, 2, 4])

@@ -111,8 +111,9 @@ final class Node: Sendable {
         // With a broker, a short local queue keeps nested children close to
         // their parent (run inline when awaited); more spills to the broker,
         // where idle workers pull it. When a worker idles and the broker has
-        // nothing, the broker asks everyone to share their queues (stealing),
-        // so a long task never hides queued work from idle workers.
+        // nothing, the broker asks a member to share its queue (stealing;
+        // `StealPlanner` picks whom, one after another while they fall
+        // short), so a long task does not hide queued work from idle workers.
         // A busy worker also holds futures from the broker asked for ahead
         // (`PoolOptions.lookahead` per slot, default one), so that it does not
         // wait a round trip through the broker between futures.

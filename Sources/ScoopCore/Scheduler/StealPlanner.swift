@@ -13,8 +13,8 @@
 /// many it could not send. A member that fell short is *dry*: it owes the
 /// rest (its next futures that would queue spill instead,
 /// ``WorkerQueuePolicy/shareBudget``), and the broker follows up with the
-/// next busy member that is not dry, until the idle workers' need is asked
-/// for or nobody is left. A dry member is not followed up with again until
+/// next member that is not dry (busy ones first), until the idle workers'
+/// need is asked for or nobody is left. A dry member is not followed up with again until
 /// it spills a future of its own (a `remoteOnly` one is no sign of queued
 /// work) or the broker sends it one (which may wait in its queue).
 ///
@@ -32,9 +32,11 @@
 public struct StealPlanner: Sendable {
     /// Members asked to share and not answered yet, with how many futures each was asked for.
     public private(set) var asked: [WorkerID: Int] = [:]
-    /// Asked members the broker sent a future after asking: their answer
-    /// may have crossed it, so falling short does not make them dry.
-    private var sentSinceAsked: Set<WorkerID> = []
+    /// Asked members that spilled, or were sent, a future after the
+    /// question: their answer may have crossed it (a spill of a future
+    /// that paid their new debt, a future now waiting in their queue), so
+    /// falling short does not make them dry.
+    private var changedSinceAsked: Set<WorkerID> = []
     /// Members that had fewer futures than asked and owe the rest: not asked again until they spill.
     public private(set) var dry: Set<WorkerID> = []
     /// When each member last spilled a future of its own (a counter, not a clock).
@@ -51,6 +53,8 @@ public struct StealPlanner: Sendable {
         spills &+= 1
         lastSpill[member] = spills
         dry.remove(member)
+        // Perhaps after it computed its answer, paying the debt that answer leaves: it may queue again.
+        if asked[member] != nil { changedSinceAsked.insert(member) }
     }
 
     /// The broker sent `member` a future, which may wait in its queue (one
@@ -58,7 +62,7 @@ public struct StealPlanner: Sendable {
     /// the slot first): it may be asked again.
     public mutating func sent(to member: WorkerID) {
         dry.remove(member)
-        if asked[member] != nil { sentSinceAsked.insert(member) }
+        if asked[member] != nil { changedSinceAsked.insert(member) }
     }
 
     /// `member` answered its share request: the futures it shared arrived
@@ -68,7 +72,7 @@ public struct StealPlanner: Sendable {
     public mutating func answered(by member: WorkerID, shortfall: Int) -> Bool {
         guard asked.removeValue(forKey: member) != nil else { return false }
         // A future sent to it after the question may wait in its queue now.
-        let crossed = sentSinceAsked.remove(member) != nil
+        let crossed = changedSinceAsked.remove(member) != nil
         if shortfall > 0, !crossed { dry.insert(member) }
         return true
     }
@@ -76,7 +80,7 @@ public struct StealPlanner: Sendable {
     /// `member` left the pool: its question is void (what it lacked is asked of another).
     public mutating func forget(_ member: WorkerID) {
         asked[member] = nil
-        sentSinceAsked.remove(member)
+        changedSinceAsked.remove(member)
         dry.remove(member)
         lastSpill[member] = nil
     }
@@ -90,8 +94,9 @@ public struct StealPlanner: Sendable {
         case idleRequest(from: WorkerID)
         /// A member joined while workers idle: it is asked first.
         case joined(WorkerID)
-        /// A member fell short or was lost: the next busy member that is not
-        /// dry is asked for the rest (an idle one has nothing; a dry one owes already).
+        /// A member fell short or was lost: the next member that is not dry
+        /// is asked for the rest (a dry one owes already), one holding idle
+        /// credits last (its credit may be stale).
         case followUp
     }
 
@@ -113,7 +118,7 @@ public struct StealPlanner: Sendable {
             switch occasion {
             case .idleRequest(let idleWorker): return member != idleWorker
             case .joined: return true
-            case .followUp: return !dry.contains(member) && !isIdle(member)
+            case .followUp: return !dry.contains(member)
             }
         }
         let chosen: WorkerID?
@@ -129,8 +134,12 @@ public struct StealPlanner: Sendable {
         }
         guard let chosen else { return nil }
         // Worth an answer only if a follow-up could ask someone else.
+        // (Not the idle worker whose request this is: it has nothing. Others
+        // holding idle credits may: a credit can be stale, as when a parent
+        // lent its slot, asked for work, and resumed to queue children.)
+        let requester: WorkerID? = if case .idleRequest(let idleWorker) = occasion { idleWorker } else { nil }
         let followUpPossible = members.contains { member in
-            member != chosen && member != .broker && asked[member] == nil && !dry.contains(member) && !isIdle(member)
+            member != chosen && member != requester && member != .broker && asked[member] == nil && !dry.contains(member)
         }
         if followUpPossible { asked[chosen] = needed }
         return (chosen, needed, followUpPossible)

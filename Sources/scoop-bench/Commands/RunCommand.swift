@@ -71,6 +71,9 @@ struct RunCommand: AsyncParsableCommand {
 
         var bodyEnd: UInt64 = 0
         var runError: (any Error)?
+        // Opened before the pool starts, so that the first workload's steal
+        // has ticks to read even when it is shorter than one (the start-up's count).
+        let hostSteal = probe ? nil : HostStealWindow()
         do {
             try await Pool.run(functions: BenchFunctions.all) {
                 let context = BenchContext(workers: Pool.size, transport: Pool.transport?.rawValue ?? "none")
@@ -79,7 +82,6 @@ struct RunCommand: AsyncParsableCommand {
                     reporter.emit(try await Startup.measure())
                 }
                 if !probe {
-                    let hostSteal = HostStealWindow()
                     if warm { try await Warmup.run() }
                     for workload in Workloads.ordered where wants(workload.name) {
                         for _ in 0..<repetitions {
