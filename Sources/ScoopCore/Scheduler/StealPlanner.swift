@@ -37,7 +37,8 @@ public struct StealPlanner: Sendable {
     /// that paid their new debt, a future now waiting in their queue), so
     /// falling short does not make them dry.
     private var changedSinceAsked: Set<WorkerID> = []
-    /// Members that had fewer futures than asked and owe the rest: not asked again until they spill.
+    /// Members that had fewer futures than asked and owe the rest: follow-ups
+    /// skip them until they spill a future of their own or are sent one.
     public private(set) var dry: Set<WorkerID> = []
     /// When each member last spilled a future of its own (a counter, not a clock).
     private var lastSpill: [WorkerID: UInt64] = [:]
@@ -71,7 +72,7 @@ public struct StealPlanner: Sendable {
     @discardableResult
     public mutating func answered(by member: WorkerID, shortfall: Int) -> Bool {
         guard asked.removeValue(forKey: member) != nil else { return false }
-        // A future sent to it after the question may wait in its queue now.
+        // A future spilled by it or sent to it after the question: its queue may not be empty now.
         let crossed = changedSinceAsked.remove(member) != nil
         if shortfall > 0, !crossed { dry.insert(member) }
         return true
