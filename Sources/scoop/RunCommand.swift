@@ -88,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         // Yes-or-no variables this command reads: a misspelt value is refused, not read as "off".
         let variables = ProcessInfo.processInfo.environment
         // (`SCOOP_PROGRESS=broker` is what a launcher gives its origin: a program it started may run `scoop run` too.)
-        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] where variables[name] != "broker" {
+        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] where !(name == "SCOOP_PROGRESS" && variables[name] == "broker") {
             do {
                 _ = try EnvironmentFlag.value(of: name, in: variables)
             } catch {

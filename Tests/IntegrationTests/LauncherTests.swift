@@ -27,7 +27,7 @@ extension Integration {
         @Test("scoop run refuses an unreadable variable instead of using its default",
               arguments: [("SCOOP_HEARTBEAT_INTERVAL", "x"), ("SCOOP_HEARTBEAT_TIMEOUT", "10s"), ("SCOOP_MAX_WORKER_LOSSES", "2.5"),
                           ("SCOOP_HEARTBEAT_TIMEOUT", "inf"), ("SCOOP_HEARTBEAT_INTERVAL", "0.0004"),
-                          ("SCOOP_LOCAL_SOCKET", "maybe"), ("SCOOP_PROGRESS", "quiet")])
+                          ("SCOOP_LOCAL_SOCKET", "maybe"), ("SCOOP_LOCAL_SOCKET", "broker"), ("SCOOP_PROGRESS", "quiet")])
         func unreadableVariable(name: String, value: String) async throws {
             let result = try await scoop(["run", "-n", "1", "--", Products.path("hello")],
                                          environment: TestEnvironment.make([name: value]))

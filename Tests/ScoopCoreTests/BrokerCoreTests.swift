@@ -182,6 +182,28 @@ import Testing
         #expect(core.stealPlanner.dry.isEmpty)
     }
 
+    @Test func aFollowUpStillAsksWhenTheQueueHoldsOnlyFuturesTheIdleWorkerMayNotRun() {
+        var core = BrokerCore(expectedBuild: nil, workerCount: 3)
+        for worker in [WorkerID.origin, WorkerID(1), WorkerID(2)] { _ = core.receive(join(worker), from: worker) }
+        let ahead = WorkRequest(forIdleSlots: 0, ahead: 1).payload
+        // Worker 1 spilled last; the origin holds its future ahead.
+        _ = core.receive(task(WorkerID(1), 1), from: WorkerID(1))
+        _ = core.receive(Envelope(kind: .request, source: .origin, payload: ahead), from: .origin)
+        // Worker 1 holds worker 2's remote-only future ahead.
+        let remote = task(WorkerID(2), 1, flags: .remoteOnly)
+        _ = core.receive(remote, from: WorkerID(2))
+        let held = core.receive(Envelope(kind: .request, source: WorkerID(1), payload: ahead), from: WorkerID(1))
+        #expect(held.map(\.worker) == [WorkerID(1)])
+        // Worker 2 idles: worker 1 is asked and gives back what it held, which worker 2 may not run.
+        #expect(core.receive(idleRequest(WorkerID(2)), from: WorkerID(2)).map(\.worker) == [WorkerID(1)])
+        var returned = held[0].envelope
+        returned.flags.insert(.returned)
+        _ = core.receive(returned, from: WorkerID(1))
+        #expect(core.scheduler.queue.map(\.futureID) == [remote.futureID])
+        // Its answer (it shared what was asked) is followed up with the origin, though the queue is not empty.
+        #expect(core.receive(shareReply(WorkerID(1), shortfall: 0), from: WorkerID(1)).map(\.worker) == [.origin])
+    }
+
     @Test func onTwoWorkersAShareRequestWantsNoAnswer() {
         var core = BrokerCore(expectedBuild: nil, workerCount: 2)
         for worker in [WorkerID.origin, WorkerID(1)] { _ = core.receive(join(worker), from: worker) }

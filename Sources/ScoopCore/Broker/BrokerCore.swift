@@ -101,6 +101,7 @@ public struct BrokerCore {
                     counters.staleResults += 1
                     return drop(.unknownFuture, "\(peer) gave back \(envelope.futureID), which it does not hold", from: peer)
                 }
+                stealPlanner.gaveBack(peer)
                 return noteHeld(scheduler.giveBack(envelope, from: peer))
             }
             // A future of its own (not one it must not run itself) is a sign of queued work there.
@@ -117,7 +118,7 @@ public struct BrokerCore {
             }
             if reply.shortfall > 0 { counters.shareShortfalls += 1 }
             // What it shared arrived before its answer; ask another member for what is still missing.
-            return askToShare(.followUp)
+            return askToShare(.followUp(after: peer))
         case .request:
             guard let request = WorkRequest(payload: envelope.payload) else {
                 return drop(.unreadable, "malformed request from \(peer)", from: peer)
@@ -224,7 +225,7 @@ public struct BrokerCore {
             sends.append(Send(worker: orphan.worker, envelope: Envelope(kind: .cancel, futureID: orphan.future, source: .broker, target: orphan.worker)))
         }
         // A question it will not answer now goes to another member.
-        return sends + failStrandedFutures() + askToShare(.followUp)
+        return sends + failStrandedFutures() + askToShare(.followUp(after: nil))
     }
 
     /// The `RemoteError` type name of the failure the broker sends for a
@@ -359,12 +360,14 @@ public struct BrokerCore {
         return dispatches
     }
 
-    /// When workers idle and the broker has nothing queued, asks one more
-    /// member to share its local queue (``StealPlanner``) for as many
+    /// When workers idle and nothing queued here can go to them, asks one
+    /// more member to share its local queue (``StealPlanner``) for as many
     /// futures as the idle workers lack beyond those already asked for.
-    /// Nothing once the run has ended.
+    /// Idle credits left after the scheduler's matching mean exactly that:
+    /// the queue is empty, or holds only futures those workers may not run
+    /// (remote-only ones they submitted). Nothing once the run has ended.
     private mutating func askToShare(_ occasion: StealPlanner.Occasion) -> [Send] {
-        guard !isShutDown, scheduler.queue.isEmpty else { return [] }
+        guard !isShutDown else { return [] }
         let idleCredits = scheduler.idleCredits
         let scheduler = scheduler
         guard idleCredits > 0, let ask = stealPlanner.nextAsk(idleCredits: idleCredits, members: members.keys, occasion: occasion,

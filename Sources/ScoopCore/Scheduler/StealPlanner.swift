@@ -27,16 +27,18 @@
 /// let ask = planner.nextAsk(idleCredits: 1, members: members, occasion: .idleRequest(from: WorkerID(1)))
 /// // (WorkerID(2), 1): worker 2 spilled last
 /// planner.answered(by: WorkerID(2), shortfall: 1)   // dry now
-/// let next = planner.nextAsk(idleCredits: 1, members: members, occasion: .followUp)  // (.origin, 1)
+/// let next = planner.nextAsk(idleCredits: 1, members: members, occasion: .followUp(after: WorkerID(2)))  // (.origin, 1)
 /// ```
 public struct StealPlanner: Sendable {
     /// Members asked to share and not answered yet, with how many futures each was asked for.
     public private(set) var asked: [WorkerID: Int] = [:]
-    /// Asked members that spilled, or were sent, a future after the
-    /// question: their answer may have crossed it (a spill of a future
-    /// that paid their new debt, a future now waiting in their queue), so
-    /// falling short does not make them dry.
-    private var changedSinceAsked: Set<WorkerID> = []
+    /// What asked members did since the question: the futures of their
+    /// own they sent the broker (spilled, not remote-only, or given back),
+    /// and whether the broker sent them one. More arrivals than they say
+    /// they shared, or a future sent to them, may have crossed a short
+    /// answer (a spill that paid the debt it leaves; a future now waiting
+    /// in their queue), so falling short does not make them dry.
+    private var sinceAsked: [WorkerID: (arrivals: Int, sentTo: Bool)] = [:]
     /// Members that had fewer futures than asked and owe the rest: follow-ups
     /// skip them until they spill a future of their own or are sent one.
     public private(set) var dry: Set<WorkerID> = []
@@ -54,8 +56,12 @@ public struct StealPlanner: Sendable {
         spills &+= 1
         lastSpill[member] = spills
         dry.remove(member)
-        // Perhaps after it computed its answer, paying the debt that answer leaves: it may queue again.
-        if asked[member] != nil { changedSinceAsked.insert(member) }
+        if asked[member] != nil { sinceAsked[member, default: (0, false)].arrivals += 1 }
+    }
+
+    /// `member` gave back a future it held (shared, or no longer able to hold it).
+    public mutating func gaveBack(_ member: WorkerID) {
+        if asked[member] != nil { sinceAsked[member, default: (0, false)].arrivals += 1 }
     }
 
     /// The broker sent `member` a future, which may wait in its queue (one
@@ -63,7 +69,7 @@ public struct StealPlanner: Sendable {
     /// the slot first): it may be asked again.
     public mutating func sent(to member: WorkerID) {
         dry.remove(member)
-        if asked[member] != nil { changedSinceAsked.insert(member) }
+        if asked[member] != nil { sinceAsked[member, default: (0, false)].sentTo = true }
     }
 
     /// `member` answered its share request: the futures it shared arrived
@@ -71,9 +77,10 @@ public struct StealPlanner: Sendable {
     /// Returns false when it was not asked (the answer is stray).
     @discardableResult
     public mutating func answered(by member: WorkerID, shortfall: Int) -> Bool {
-        guard asked.removeValue(forKey: member) != nil else { return false }
-        // A future spilled by it or sent to it after the question: its queue may not be empty now.
-        let crossed = changedSinceAsked.remove(member) != nil
+        guard let count = asked.removeValue(forKey: member) else { return false }
+        // A spill beyond what it shared, or a future sent to it: its queue may not be empty now.
+        let since = sinceAsked.removeValue(forKey: member) ?? (0, false)
+        let crossed = since.sentTo || since.arrivals > count - shortfall
         if shortfall > 0, !crossed { dry.insert(member) }
         return true
     }
@@ -81,7 +88,7 @@ public struct StealPlanner: Sendable {
     /// `member` left the pool: its question is void (what it lacked is asked of another).
     public mutating func forget(_ member: WorkerID) {
         asked[member] = nil
-        changedSinceAsked.remove(member)
+        sinceAsked[member] = nil
         dry.remove(member)
         lastSpill[member] = nil
     }
@@ -95,10 +102,12 @@ public struct StealPlanner: Sendable {
         case idleRequest(from: WorkerID)
         /// A member joined while workers idle: it is asked first.
         case joined(WorkerID)
-        /// A member fell short or was lost: the next member that is not dry
-        /// is asked for the rest (a dry one owes already), one holding idle
-        /// credits last (its credit may be stale).
-        case followUp
+        /// A member answered (`after` it; nil when one was lost) and idle
+        /// workers still lack futures: the next member that is not dry is
+        /// asked for the rest (a dry one owes already; the one that just
+        /// answered has shared what it could), one holding idle credits last
+        /// (its credit may be stale).
+        case followUp(after: WorkerID?)
     }
 
     /// The next member to ask, and for how many futures, or nil: idle
@@ -109,7 +118,8 @@ public struct StealPlanner: Sendable {
     /// last, then the lowest id. The question wants an answer (and is
     /// recorded as asked) only when another member could be followed up
     /// with if this one falls short; otherwise it is not recorded, and the
-    /// member answers nothing (on two workers, no share request is answered).
+    /// member answers nothing (on two workers, only a question at a join,
+    /// while the other worker idles, wants an answer).
     public mutating func nextAsk(idleCredits: Int, members: some Collection<WorkerID>, occasion: Occasion,
                                  isIdle: (WorkerID) -> Bool = { _ in false }) -> (member: WorkerID, count: Int, wantsAnswer: Bool)? {
         let needed = idleCredits - outstanding
@@ -119,7 +129,7 @@ public struct StealPlanner: Sendable {
             switch occasion {
             case .idleRequest(let idleWorker): return member != idleWorker
             case .joined: return true
-            case .followUp: return !dry.contains(member)
+            case .followUp(let answered): return member != answered && !dry.contains(member)
             }
         }
         let chosen: WorkerID?
