@@ -87,14 +87,18 @@ struct RunCommand: AsyncParsableCommand {
         _ = try messageSize.bytes()
         // Yes-or-no variables this command reads: a misspelt value is refused, not read as "off".
         let variables = ProcessInfo.processInfo.environment
-        // (`SCOOP_PROGRESS=broker` is what a launcher gives its origin: a program it started may run `scoop run` too.)
-        for name in ["SCOOP_LOCAL_SOCKET", "SCOOP_PROGRESS"] where !(name == "SCOOP_PROGRESS" && variables[name] == "broker") {
-            do {
-                _ = try EnvironmentFlag.value(of: name, in: variables)
-            } catch {
-                throw ValidationError(error.description)
-            }
+        do {
+            _ = try EnvironmentFlag.value(of: "SCOOP_LOCAL_SOCKET", in: variables)
+            _ = try Self.progressSetting(variables)
+        } catch {
+            throw ValidationError(error.description)
         }
+    }
+
+    /// `SCOOP_PROGRESS` as a yes-or-no setting; nil when unset or `broker`
+    /// (what a launcher gives its origin: a program it started may run `scoop run` too).
+    static func progressSetting(_ variables: [String: String]) throws(EnvironmentFlag.Invalid) -> Bool? {
+        variables["SCOOP_PROGRESS"] == "broker" ? nil : try EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: variables)
     }
 
     func run() async throws {
@@ -129,7 +133,7 @@ struct RunCommand: AsyncParsableCommand {
                                     workingDirectory: path, remoteShell: ssh == "ssh" ? nil : ssh)
             try MPILaunch.exec(mpi, logger: logger)
         }
-        let progressVariable = variables["SCOOP_PROGRESS"] == "broker" ? nil : try EnvironmentFlag.value(of: "SCOOP_PROGRESS", in: variables)
+        let progressVariable = try Self.progressSetting(variables)
         let plan = RunPlan(
             placements: placements, program: command[0], arguments: Array(command.dropFirst()),
             forwardedEnvironment: forwarded,

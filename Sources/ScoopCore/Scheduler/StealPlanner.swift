@@ -55,6 +55,7 @@ public struct StealPlanner: Sendable {
     public mutating func spilled(by member: WorkerID) {
         spills &+= 1
         lastSpill[member] = spills
+        guard !dry.isEmpty || !asked.isEmpty else { return }
         dry.remove(member)
         if asked[member] != nil { sinceAsked[member, default: (0, false)].arrivals += 1 }
     }
@@ -68,6 +69,8 @@ public struct StealPlanner: Sendable {
     /// sent ahead does; one for an idle slot does when a local future took
     /// the slot first): it may be asked again.
     public mutating func sent(to member: WorkerID) {
+        // Called for every future the broker sends: nothing to do while nobody is dry or asked.
+        guard !dry.isEmpty || !asked.isEmpty else { return }
         dry.remove(member)
         if asked[member] != nil { sinceAsked[member, default: (0, false)].sentTo = true }
     }
